@@ -1,0 +1,15 @@
+package dev.pwcheck.check;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
+
+/** The verdict policy. */
+@ConfigMapping(prefix = "pwcheck")
+public interface CheckConfig {
+
+    /** A hash seen at least this many times is breached; below it, clean. At least 1, so padding never counts. */
+    @WithDefault("1")
+    @Min(1)
+    int minCount();
+}

@@ -1,0 +1,84 @@
+package dev.pwcheck.check;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pwcheck.hash.PasswordHasher;
+import dev.pwcheck.hash.Sha1Hash;
+import dev.pwcheck.problem.ProblemException;
+
+import java.io.IOException;
+
+/**
+ * Reads a check request body into the hash to look up. Parsed by hand from the JSON tree rather than bound to a
+ * class, so that a number where a string belongs is refused instead of coerced, duplicate keys are refused
+ * instead of last-one-wins, and no parser message (which quotes the input) can reach an answer.
+ */
+final class CheckRequest {
+
+    static final String PASSWORD = "password";
+    static final String SHA1 = "sha1";
+
+    private static final ObjectReader READER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build()
+            .reader();
+
+    private CheckRequest() {
+    }
+
+    /** @throws ProblemException 400 describing which rule the body breaks, never quoting it */
+    static Sha1Hash hashOf(byte[] body) {
+        JsonNode json = parse(body);
+        if (!json.isObject()) {
+            throw ProblemException.badRequest("the body must be a JSON object");
+        }
+        JsonNode password = json.get(PASSWORD);
+        JsonNode sha1 = json.get(SHA1);
+        if (password != null && sha1 != null) {
+            throw ProblemException.badRequest("send either \"password\" or \"sha1\", not both");
+        }
+        if (password == null && sha1 == null) {
+            throw ProblemException.badRequest("the body must hold \"password\" or \"sha1\"");
+        }
+        if (password != null) {
+            if (!password.isTextual()) {
+                throw ProblemException.badRequest("\"password\" must be a string");
+            }
+            try {
+                return PasswordHasher.hash(password.textValue());
+            } catch (PasswordHasher.InvalidPasswordException e) {
+                throw ProblemException.badRequest(e.getMessage());
+            }
+        }
+        if (!sha1.isTextual()) {
+            throw ProblemException.badRequest("\"sha1\" must be a string");
+        }
+        try {
+            return Sha1Hash.ofHex(sha1.textValue());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("\"sha1\" must be 40 hexadecimal characters");
+        }
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw ProblemException.badRequest("the body must be a JSON object");
+        }
+        try {
+            JsonNode json = READER.readTree(body);
+            if (json == null || json.isMissingNode()) {
+                throw ProblemException.badRequest("the body must be a JSON object");
+            }
+            return json;
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest("the body is not valid JSON");
+        } catch (IOException e) {
+            throw ProblemException.badRequest("the body could not be read");
+        }
+    }
+}

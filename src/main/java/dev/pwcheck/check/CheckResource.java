@@ -1,0 +1,52 @@
+package dev.pwcheck.check;
+
+import dev.pwcheck.hash.Sha1Hash;
+import dev.pwcheck.problem.BodySizeLimit;
+import dev.pwcheck.problem.ProblemException;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.util.Arrays;
+
+@Path("/v1/passwords")
+public class CheckResource {
+
+    public static final String SOURCE_HEADER = "X-Pwcheck-Source";
+
+    private final PasswordChecker checker;
+
+    CheckResource(PasswordChecker checker) {
+        this.checker = checker;
+    }
+
+    @POST
+    @Path("/check")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Tell whether a password (or its SHA-1) appears in the Pwned Passwords corpus")
+    public Uni<RestResponse<CheckResponse>> check(byte[] body) {
+        Sha1Hash hash;
+        try {
+            if (body != null && body.length > BodySizeLimit.MAX_BODY_BYTES) {
+                throw new ProblemException(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                        "the request body is over " + BodySizeLimit.MAX_BODY_BYTES + " bytes");
+            }
+            hash = CheckRequest.hashOf(body);
+        } finally {
+            if (body != null) {
+                // The request bytes hold the password in clear; they need not outlive parsing.
+                Arrays.fill(body, (byte) 0);
+            }
+        }
+        return checker.check(hash).map(result -> RestResponse.ResponseBuilder.ok(CheckResponse.of(result))
+                .header(SOURCE_HEADER, result.source().header())
+                .build());
+    }
+}

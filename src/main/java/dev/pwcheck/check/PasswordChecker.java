@@ -1,0 +1,56 @@
+package dev.pwcheck.check;
+
+import dev.pwcheck.hash.Sha1Hash;
+import dev.pwcheck.range.RangeCache;
+import dev.pwcheck.range.Source;
+import dev.pwcheck.range.UpstreamException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Turns a hash into a verdict: find its range, look the suffix up, apply the threshold. */
+@ApplicationScoped
+public class PasswordChecker {
+
+    private static final Logger LOG = Logger.getLogger(PasswordChecker.class);
+
+    private final RangeCache ranges;
+    private final int minCount;
+    private final Map<Verdict, Counter> checks = new EnumMap<>(Verdict.class);
+
+    PasswordChecker(RangeCache ranges, CheckConfig config, MeterRegistry registry) {
+        this.ranges = ranges;
+        this.minCount = config.minCount();
+        for (Verdict verdict : Verdict.values()) {
+            checks.put(verdict, Counter.builder("pwcheck.checks")
+                    .description("Password checks answered, by verdict")
+                    .tag("verdict", verdict.json())
+                    .register(registry));
+        }
+    }
+
+    /** Never fails: when no range can be had the verdict is {@link Verdict#UNKNOWN}. */
+    public Uni<CheckResult> check(Sha1Hash hash) {
+        return ranges.lookup(hash.prefix())
+                .map(lookup -> verdict(lookup.range().count(hash.packedSuffix()), lookup.source()))
+                .onFailure().recoverWithItem(failure -> {
+                    if (!(failure instanceof UpstreamException)) {
+                        // Class name only: a message from code we do not own could carry anything.
+                        LOG.errorf("Check failed unexpectedly (%s); answering unknown", failure.getClass().getName());
+                    }
+                    return CheckResult.UNKNOWN;
+                })
+                .invoke(result -> checks.get(result.verdict()).increment());
+    }
+
+    private CheckResult verdict(int count, Source source) {
+        return count >= minCount
+                ? new CheckResult(Verdict.BREACHED, count, source)
+                : new CheckResult(Verdict.CLEAN, 0, source);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.pwcheck.hash;
+
+/**
+ * Hex helpers shared by the hasher (our own digests) and the range parser (untrusted upstream text).
+ * Suffixes are packed two nibbles a byte so a cached range needs 18 bytes per hash instead of a 35-char String.
+ */
+public final class Hex {
+
+    /** Hex characters in a range suffix: a SHA-1 is 40, the first 5 travel as the prefix. */
+    public static final int SUFFIX_CHARS = 35;
+    /** Bytes a packed suffix takes; the last low nibble is always zero. */
+    public static final int SUFFIX_BYTES = (SUFFIX_CHARS + 1) / 2;
+
+    private static final char[] UPPER = "0123456789ABCDEF".toCharArray();
+
+    private Hex() {
+    }
+
+    /** Value of one hex digit, any case, or -1 when {@code c} is not one. */
+    public static int nibble(int c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return -1;
+    }
+
+    public static boolean isHex(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (nibble(s.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Packs {@link #SUFFIX_CHARS} hex digits read from {@code src} at {@code from} into {@code dst} at {@code at}.
+     *
+     * @return false when one of them is not a hex digit (dst is then partly written and must be discarded)
+     */
+    public static boolean packSuffix(byte[] src, int from, byte[] dst, int at) {
+        for (int i = 0; i < SUFFIX_CHARS; i += 2) {
+            int hi = nibble(src[from + i]);
+            int lo = i + 1 < SUFFIX_CHARS ? nibble(src[from + i + 1]) : 0;
+            if ((hi | lo) < 0) {
+                return false;
+            }
+            dst[at + i / 2] = (byte) (hi << 4 | lo);
+        }
+        return true;
+    }
+
+    /** As {@link #packSuffix(byte[], int, byte[], int)}, from characters. */
+    public static byte[] packSuffix(CharSequence src, int from) {
+        byte[] dst = new byte[SUFFIX_BYTES];
+        for (int i = 0; i < SUFFIX_CHARS; i += 2) {
+            int hi = nibble(src.charAt(from + i));
+            int lo = i + 1 < SUFFIX_CHARS ? nibble(src.charAt(from + i + 1)) : 0;
+            if ((hi | lo) < 0) {
+                throw new IllegalArgumentException("not a hex suffix");
+            }
+            dst[i / 2] = (byte) (hi << 4 | lo);
+        }
+        return dst;
+    }
+
+    /** Appends the packed suffix at {@code at} as 35 uppercase hex digits. */
+    public static void appendSuffix(byte[] packed, int at, StringBuilder out) {
+        for (int i = 0; i < SUFFIX_CHARS; i++) {
+            int b = packed[at + i / 2];
+            out.append(UPPER[(i & 1) == 0 ? (b >>> 4) & 0xF : b & 0xF]);
+        }
+    }
+
+    public static String upper(byte[] bytes) {
+        char[] out = new char[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = UPPER[(bytes[i] >>> 4) & 0xF];
+            out[2 * i + 1] = UPPER[bytes[i] & 0xF];
+        }
+        return new String(out);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.pwcheck.range;
+
+import dev.pwcheck.hash.Hex;
+
+import java.util.Arrays;
+
+/**
+ * One range (all hashes sharing a 5-hex prefix) in the form the cache keeps: a single sorted byte array of
+ * fixed-width records, 18 bytes of packed suffix followed by a 4-byte big-endian count. About 22 bytes a hash
+ * where the upstream's text takes 40 and a {@code Map<String,Integer>} over 100, and a lookup is a binary search.
+ * Padding (count 0) never gets here: the parser drops it, so every entry stored is a real breach count.
+ */
+public final class CompactRange {
+
+    static final int ENTRY_BYTES = Hex.SUFFIX_BYTES + Integer.BYTES;
+    /** Object header + array reference + array header, rounded as a 64-bit JVM with compressed oops lays them out. */
+    private static final int FIXED_OVERHEAD = 16 + 16;
+
+    public static final CompactRange EMPTY = new CompactRange(new byte[0]);
+
+    private final byte[] entries;
+
+    private CompactRange(byte[] entries) {
+        this.entries = entries;
+    }
+
+    /**
+     * Builds a range from records laid out as described above, in any order. Duplicate suffixes keep the
+     * highest count, so a repeated line can never lower a breach count.
+     */
+    static CompactRange of(byte[] records, int size) {
+        if (size == 0) {
+            return EMPTY;
+        }
+        byte[] sorted = isStrictlySorted(records, size) ? Arrays.copyOf(records, size * ENTRY_BYTES) : sortMerging(records, size);
+        return new CompactRange(sorted);
+    }
+
+    public int size() {
+        return entries.length / ENTRY_BYTES;
+    }
+
+    /** Times the hash with this packed suffix was seen in breaches; 0 when the range does not hold it. */
+    public int count(byte[] packedSuffix) {
+        int low = 0;
+        int high = size() - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            int at = mid * ENTRY_BYTES;
+            int cmp = Arrays.compareUnsigned(entries, at, at + Hex.SUFFIX_BYTES, packedSuffix, 0, Hex.SUFFIX_BYTES);
+            if (cmp < 0) {
+                low = mid + 1;
+            } else if (cmp > 0) {
+                high = mid - 1;
+            } else {
+                return countAt(mid);
+            }
+        }
+        return 0;
+    }
+
+    public int countAt(int index) {
+        return readCount(entries, index * ENTRY_BYTES + Hex.SUFFIX_BYTES);
+    }
+
+    /** Appends the suffix of entry {@code index} as 35 uppercase hex digits. */
+    public void appendSuffix(int index, StringBuilder out) {
+        Hex.appendSuffix(entries, index * ENTRY_BYTES, out);
+    }
+
+    /** Heap this range occupies, the weight the byte-bounded cache charges for it. */
+    public int heapBytes() {
+        return FIXED_OVERHEAD + entries.length;
+    }
+
+    /** The records as stored (sorted); the shared cache tier persists exactly these bytes. */
+    byte[] records() {
+        return entries;
+    }
+
+    static int readCount(byte[] records, int at) {
+        return (records[at] & 0xFF) << 24 | (records[at + 1] & 0xFF) << 16 | (records[at + 2] & 0xFF) << 8 | records[at + 3] & 0xFF;
+    }
+
+    static void writeCount(byte[] records, int at, int count) {
+        records[at] = (byte) (count >>> 24);
+        records[at + 1] = (byte) (count >>> 16);
+        records[at + 2] = (byte) (count >>> 8);
+        records[at + 3] = (byte) count;
+    }
+
+    private static int compareSuffix(byte[] a, int i, byte[] b, int j) {
+        return Arrays.compareUnsigned(a, i * ENTRY_BYTES, i * ENTRY_BYTES + Hex.SUFFIX_BYTES,
+                b, j * ENTRY_BYTES, j * ENTRY_BYTES + Hex.SUFFIX_BYTES);
+    }
+
+    private static boolean isStrictlySorted(byte[] records, int size) {
+        for (int i = 1; i < size; i++) {
+            if (compareSuffix(records, i - 1, records, i) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] sortMerging(byte[] records, int size) {
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> compareSuffix(records, x, records, y));
+        byte[] out = new byte[size * ENTRY_BYTES];
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            int src = order[i];
+            if (n > 0 && compareSuffix(out, n - 1, records, src) == 0) {
+                int countAt = (n - 1) * ENTRY_BYTES + Hex.SUFFIX_BYTES;
+                int other = readCount(records, src * ENTRY_BYTES + Hex.SUFFIX_BYTES);
+                writeCount(out, countAt, Math.max(readCount(out, countAt), other));
+                continue;
+            }
+            System.arraycopy(records, src * ENTRY_BYTES, out, n * ENTRY_BYTES, ENTRY_BYTES);
+            n++;
+        }
+        return n == size ? out : Arrays.copyOf(out, n * ENTRY_BYTES);
+    }
+
+    /** Rebuilds a range from {@link #records()} read back from the shared tier, refusing anything malformed. */
+    static CompactRange fromRecords(byte[] records) {
+        if (records.length % ENTRY_BYTES != 0) {
+            throw new IllegalArgumentException("range records are not a whole number of entries");
+        }
+        int size = records.length / ENTRY_BYTES;
+        if (!isStrictlySorted(records, size)) {
+            throw new IllegalArgumentException("range records are not sorted");
+        }
+        CompactRange range = new CompactRange(records);
+        for (int i = 0; i < size; i++) {
+            if (range.countAt(i) <= 0 || (records[i * ENTRY_BYTES + Hex.SUFFIX_BYTES - 1] & 0x0F) != 0) {
+                throw new IllegalArgumentException("range records hold an invalid entry");
+            }
+        }
+        return size == 0 ? EMPTY : range;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.pwcheck.range;
+
+import java.util.Locale;
+
+/** Why a range could not be had from upstream; the value of the {@code cause} tag on failure metrics. */
+public enum FailureCause {
+    /** Connection refused, reset, DNS or TLS failure. */
+    CONNECT,
+    /** No complete answer within the upstream timeout. */
+    TIMEOUT,
+    /** 500-599. */
+    SERVER_ERROR,
+    /** 429. */
+    RATE_LIMITED,
+    /** Any other non-200 status. */
+    UNEXPECTED_STATUS,
+    /** A 200 whose body is not lines of {@code SUFFIX:COUNT}. */
+    MALFORMED,
+    /** A 200 whose body is over the size or line cap. */
+    TOO_LARGE,
+    /** The same range failed moments ago and the negative TTL says not to ask again yet. */
+    RECENT_FAILURE,
+    /** Anything we did not foresee. */
+    OTHER;
+
+    public String tag() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

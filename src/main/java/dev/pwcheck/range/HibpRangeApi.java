@@ -1,0 +1,37 @@
+package dev.pwcheck.range;
+
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/** The HIBP range API as the wire sees it. Only {@link RangeClient} uses it, so it stays package-private. */
+@RegisterRestClient(configKey = "hibp")
+@Path("/range")
+interface HibpRangeApi {
+
+    /** Padding is always asked for so that the size of the answer says nothing about the prefix. */
+    @GET
+    @Path("/{prefix}")
+    @ClientHeaderParam(name = "Add-Padding", value = "true")
+    Uni<RestResponse<byte[]>> range(@PathParam("prefix") String prefix, @HeaderParam(HttpHeaders.USER_AGENT) String userAgent);
+
+    @ClientExceptionMapper
+    static RuntimeException toException(Response response) {
+        int status = response.getStatus();
+        if (status == 429) {
+            return new UpstreamException(FailureCause.RATE_LIMITED, "upstream rate limit (429)");
+        }
+        if (status >= 500) {
+            return new UpstreamException(FailureCause.SERVER_ERROR, "upstream server error (" + status + ")");
+        }
+        return new UpstreamException(FailureCause.UNEXPECTED_STATUS, "upstream answered " + status);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.pwcheck.range;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Ranges by prefix, in front of the upstream. A fresh range answers from memory; a missing or expired one is
+ * fetched once however many checks ask for it at the same time (single flight); an expired one whose refresh
+ * fails is still served, marked stale, because an answer from yesterday's corpus beats "unknown". Only validated
+ * ranges are stored: a failure is never cached as data, at most remembered for the negative TTL.
+ */
+@ApplicationScoped
+public class RangeCache {
+
+    /** Per-entry cost Caffeine and the key add on top of the range itself. */
+    private static final int ENTRY_OVERHEAD_BYTES = 120;
+
+    private final RangeClient upstream;
+    private final Ticker ticker;
+    private final long ttlNanos;
+    private final long staleRetryNanos;
+    private final long negativeTtlNanos;
+    private final Cache<String, CachedRange> ranges;
+    private final Cache<String, Boolean> recentFailures;
+    private final ConcurrentHashMap<String, Uni<RangeLookup>> inflight = new ConcurrentHashMap<>();
+
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter staleServed;
+    private final Counter evictions;
+    private final Timer loads;
+
+    RangeCache(RangeClient upstream, CacheConfig config, Ticker ticker, MeterRegistry registry) {
+        this.upstream = upstream;
+        this.ticker = ticker;
+        this.ttlNanos = config.ttl().toNanos();
+        this.staleRetryNanos = config.staleRetryBackoff().toNanos();
+        this.negativeTtlNanos = config.negativeTtl().toNanos();
+        this.evictions = Counter.builder("pwcheck.cache.evictions")
+                .description("Ranges dropped to stay within pwcheck.cache.max-bytes").register(registry);
+        this.ranges = Caffeine.newBuilder()
+                .ticker(ticker)
+                .maximumWeight(config.maxBytes())
+                .weigher((String prefix, CachedRange cached) -> cached.range.heapBytes() + ENTRY_OVERHEAD_BYTES)
+                // Expired entries stay for stale-if-error, up to max-stale past their TTL.
+                .expireAfterWrite(config.ttl().plus(config.maxStale()))
+                .removalListener((String prefix, CachedRange cached, RemovalCause cause) -> {
+                    if (cause == RemovalCause.SIZE) {
+                        evictions.increment();
+                    }
+                })
+                .executor(Runnable::run)
+                .build();
+        this.recentFailures = Caffeine.newBuilder()
+                .ticker(ticker)
+                .maximumSize(100_000)
+                .expireAfterWrite(Math.max(1, negativeTtlNanos), TimeUnit.NANOSECONDS)
+                .build();
+        this.hits = Counter.builder("pwcheck.cache.hits").description("Checks answered from a fresh cached range").register(registry);
+        this.misses = Counter.builder("pwcheck.cache.misses").description("Checks whose range was not cached or had expired").register(registry);
+        this.staleServed = Counter.builder("pwcheck.cache.stale").description("Checks answered from an expired range because upstream failed").register(registry);
+        this.loads = Timer.builder("pwcheck.cache.load").description("Time to load a range into the cache from upstream").register(registry);
+        Gauge.builder("pwcheck.cache.entries", this, RangeCache::entries).description("Ranges cached").register(registry);
+        Gauge.builder("pwcheck.cache.bytes", this, RangeCache::weightedBytes)
+                .description("Estimated heap held by cached ranges").baseUnit("bytes").register(registry);
+    }
+
+    /** @return the range for {@code prefix}, or a failure ({@link UpstreamException}) when none is usable */
+    public Uni<RangeLookup> lookup(String prefix) {
+        long now = ticker.read();
+        CachedRange cached = ranges.getIfPresent(prefix);
+        if (cached != null && now - cached.fetchedAt < ttlNanos) {
+            hits.increment();
+            return Uni.createFrom().item(new RangeLookup(cached.range, Source.CACHE));
+        }
+        if (cached != null && now - cached.retryNotBefore < 0) {
+            staleServed.increment();
+            return Uni.createFrom().item(new RangeLookup(cached.range, Source.STALE));
+        }
+        misses.increment();
+        if (negativeTtlNanos > 0 && cached == null && recentFailures.getIfPresent(prefix) != null) {
+            return Uni.createFrom().failure(new UpstreamException(FailureCause.RECENT_FAILURE, "upstream failed for this range moments ago"));
+        }
+        return inflight.computeIfAbsent(prefix, this::load);
+    }
+
+    private Uni<RangeLookup> load(String prefix) {
+        AtomicReference<Uni<RangeLookup>> self = new AtomicReference<>();
+        Uni<RangeLookup> shared = Uni.createFrom().deferred(() -> {
+            long start = ticker.read();
+            return upstream.fetch(prefix)
+                    .map(range -> {
+                        loads.record(ticker.read() - start, TimeUnit.NANOSECONDS);
+                        ranges.put(prefix, new CachedRange(range, start));
+                        return new RangeLookup(range, Source.UPSTREAM);
+                    })
+                    .onFailure().recoverWithUni(failure -> staleOrFail(prefix, failure));
+        })
+                .onTermination().invoke(() -> inflight.remove(prefix, self.get()))
+                .memoize().indefinitely();
+        self.set(shared);
+        return shared;
+    }
+
+    private Uni<RangeLookup> staleOrFail(String prefix, Throwable failure) {
+        CachedRange cached = ranges.getIfPresent(prefix);
+        if (cached != null) {
+            cached.retryNotBefore = ticker.read() + staleRetryNanos;
+            staleServed.increment();
+            return Uni.createFrom().item(new RangeLookup(cached.range, Source.STALE));
+        }
+        if (negativeTtlNanos > 0) {
+            recentFailures.put(prefix, Boolean.TRUE);
+        }
+        return Uni.createFrom().failure(failure);
+    }
+
+    /** Drops every cached range (operations and tests). */
+    public void invalidateAll() {
+        ranges.invalidateAll();
+        recentFailures.invalidateAll();
+    }
+
+    /** Heap charged to the cached ranges, as the byte bound counts it. */
+    public long weightedBytes() {
+        return ranges.policy().eviction().orElseThrow().weightedSize().orElse(0);
+    }
+
+    public long entries() {
+        return ranges.estimatedSize();
+    }
+
+    private static final class CachedRange {
+        final CompactRange range;
+        final long fetchedAt;
+        /** Ticker time before which a failed refresh is not retried; stale answers are served until then. */
+        volatile long retryNotBefore;
+
+        CachedRange(CompactRange range, long fetchedAt) {
+            this.range = range;
+            this.fetchedAt = fetchedAt;
+            this.retryNotBefore = fetchedAt;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.pwcheck.range;
+
+import dev.pwcheck.hash.Hex;
+
+import java.util.Arrays;
+
+/**
+ * Reads an upstream range answer as untrusted input. Every line must be {@code ^[0-9A-Fa-f]{35}:[0-9]+$} (CRLF or
+ * LF); one bad line rejects the whole answer, because a half-used range would answer "clean" for hashes it lost.
+ */
+public final class RangeParser {
+
+    /** Digits in the largest count we store (an int); longer counts are not a real corpus. */
+    private static final int MAX_COUNT_DIGITS = 10;
+
+    private final int maxBytes;
+    private final int maxLines;
+
+    public RangeParser(int maxBytes, int maxLines) {
+        this.maxBytes = maxBytes;
+        this.maxLines = maxLines;
+    }
+
+    /** @throws UpstreamException MALFORMED or TOO_LARGE */
+    public CompactRange parse(byte[] body) {
+        return parse(body, body.length);
+    }
+
+    /** As {@link #parse(byte[])}, reading only the first {@code length} bytes of {@code body}. */
+    public CompactRange parse(byte[] body, int length) {
+        if (length > maxBytes) {
+            throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + maxBytes + " bytes");
+        }
+        byte[] records = new byte[Math.min(estimateLines(length), maxLines) * CompactRange.ENTRY_BYTES];
+        int stored = 0;
+        int lines = 0;
+        int pos = 0;
+        while (pos < length) {
+            int end = pos;
+            while (end < length && body[end] != '\n') {
+                end++;
+            }
+            int lineEnd = end > pos && body[end - 1] == '\r' ? end - 1 : end;
+            if (++lines > maxLines) {
+                throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + maxLines + " lines");
+            }
+            int count = parseLine(body, pos, lineEnd);
+            if (count > 0) {
+                if ((stored + 1) * CompactRange.ENTRY_BYTES > records.length) {
+                    records = Arrays.copyOf(records, Math.max(records.length * 2, CompactRange.ENTRY_BYTES * 64));
+                }
+                int at = stored * CompactRange.ENTRY_BYTES;
+                Hex.packSuffix(body, pos, records, at);
+                CompactRange.writeCount(records, at + Hex.SUFFIX_BYTES, count);
+                stored++;
+            }
+            pos = end + 1;
+        }
+        return CompactRange.of(records, stored);
+    }
+
+    /** @return the count on a valid line (0 for padding) */
+    private static int parseLine(byte[] body, int from, int to) {
+        int colon = from + Hex.SUFFIX_CHARS;
+        int digits = to - colon - 1;
+        if (colon >= to || body[colon] != ':' || digits < 1 || digits > MAX_COUNT_DIGITS) {
+            throw malformed();
+        }
+        for (int i = from; i < colon; i++) {
+            if (Hex.nibble(body[i]) < 0) {
+                throw malformed();
+            }
+        }
+        long count = 0;
+        for (int i = colon + 1; i < to; i++) {
+            int d = body[i] - '0';
+            if (d < 0 || d > 9) {
+                throw malformed();
+            }
+            count = count * 10 + d;
+        }
+        if (count > Integer.MAX_VALUE) {
+            throw malformed();
+        }
+        return (int) count;
+    }
+
+    private static int estimateLines(int length) {
+        // A line is at least 38 bytes ("35 hex" + ':' + digit + LF); real answers are ~40.
+        return length / 38 + 1;
+    }
+
+    private static UpstreamException malformed() {
+        return new UpstreamException(FailureCause.MALFORMED, "upstream range answer is not lines of SUFFIX:COUNT");
+    }
+}

@@ -1,0 +1,19 @@
+package dev.pwcheck.range;
+
+import java.util.Locale;
+
+/** Where the range behind an answer came from: the value of the {@code X-Pwcheck-Source} header. */
+public enum Source {
+    /** A cached range within its TTL. */
+    CACHE,
+    /** Fetched from the upstream for this check. */
+    UPSTREAM,
+    /** An expired cached range, served because the upstream failed. */
+    STALE,
+    /** No range: the verdict is unknown. */
+    NONE;
+
+    public String header() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.pwcheck.range;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLException;
+
+/**
+ * The upstream could not give a usable range. Messages name the cause only: never a prefix, a hash or a body,
+ * and no stack trace is captured because the cause is all a caller or an operator can act on.
+ */
+public final class UpstreamException extends RuntimeException {
+
+    private final FailureCause cause;
+
+    public UpstreamException(FailureCause cause, String message) {
+        super(message, null, false, false);
+        this.cause = cause;
+    }
+
+    public FailureCause failureCause() {
+        return cause;
+    }
+
+    /** Names the cause of whatever the HTTP client failed with, looking through wrapping exceptions. */
+    static UpstreamException classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UpstreamException upstream) {
+                return upstream;
+            }
+            if (t instanceof TimeoutException || t instanceof io.smallrye.mutiny.TimeoutException
+                    || t.getClass().getSimpleName().contains("Timeout")) {
+                return new UpstreamException(FailureCause.TIMEOUT, "upstream did not answer in time");
+            }
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
+                    || t instanceof SocketException || t instanceof ClosedChannelException || t instanceof SSLException
+                    || t.getClass().getName().startsWith("io.netty.channel")
+                    || t.getClass().getName().startsWith("io.vertx.core.http.HttpClosed")
+                    || t.getClass().getSimpleName().equals("VertxException")) {
+                return new UpstreamException(FailureCause.CONNECT, "upstream connection failed");
+            }
+        }
+        return new UpstreamException(FailureCause.OTHER, "upstream request failed: " + failure.getClass().getName());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.pwcheck.support;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** Collects every formatted log line (message, parameters and exception chain) while open. */
+public final class CapturedLogs extends Handler implements AutoCloseable {
+
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Logger root = Logger.getLogger("");
+
+    public static CapturedLogs start() {
+        CapturedLogs logs = new CapturedLogs();
+        logs.setLevel(Level.ALL);
+        logs.root.addHandler(logs);
+        return logs;
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        StringBuilder line = new StringBuilder(record.getLoggerName() + " " + record.getMessage());
+        if (record.getParameters() != null) {
+            for (Object parameter : record.getParameters()) {
+                line.append(' ').append(parameter);
+            }
+        }
+        for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
+            line.append(' ').append(t);
+            for (StackTraceElement element : t.getStackTrace()) {
+                line.append(' ').append(element);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        lines.add(line.toString());
+    }
+
+    public List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+        root.removeHandler(this);
+    }
+}
