@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@QuarkusTestResource(FakeUpstream.class)
+@QuarkusTestResource(value = FakeUpstream.class, restrictToAnnotatedClass = true)
 class CheckEndpointTest {
 
     /** SHA-1("password"), the best-known entry of the corpus. */
