@@ -7,13 +7,18 @@ import dev.pwcheck.range.UpstreamException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Turns a hash into a verdict: find its range, look the suffix up, apply the threshold. */
+/**
+ * Turns a hash into a verdict: find its range, look the suffix up, apply the threshold. Created at start-up so
+ * that its meters are published before the first check.
+ */
+@Startup
 @ApplicationScoped
 public class PasswordChecker {
 

@@ -9,11 +9,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Ranges by prefix, in front of the upstream. A fresh range answers from memory; a missing or expired one is
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * fails is still served, marked stale, because an answer from yesterday's corpus beats "unknown". Only validated
  * ranges are stored: a failure is never cached as data, at most remembered for the negative TTL.
  */
+@Startup
 @ApplicationScoped
 public class RangeCache {
 
@@ -72,9 +75,17 @@ public class RangeCache {
         this.misses = Counter.builder("pwcheck.cache.misses").description("Checks whose range was not cached or had expired").register(registry);
         this.staleServed = Counter.builder("pwcheck.cache.stale").description("Checks answered from an expired range because upstream failed").register(registry);
         this.loads = Timer.builder("pwcheck.cache.load").description("Time to load a range into the cache from upstream").register(registry);
-        Gauge.builder("pwcheck.cache.entries", this, RangeCache::entries).description("Ranges cached").register(registry);
-        Gauge.builder("pwcheck.cache.bytes", this, RangeCache::weightedBytes)
-                .description("Estimated heap held by cached ranges").baseUnit("bytes").register(registry);
+        rebindGauge(registry, "pwcheck.cache.entries", "Ranges cached", RangeCache::entries);
+        rebindGauge(registry, "pwcheck.cache.bytes", "Heap held by cached ranges, as the byte bound counts it", RangeCache::weightedBytes);
+    }
+
+    /**
+     * Micrometer keeps the first gauge registered under a name and ignores later ones, so a cache re-created in the
+     * same registry (dev-mode live reload, test restarts) would go on reporting the old instance without this.
+     */
+    private void rebindGauge(MeterRegistry registry, String name, String description, ToDoubleFunction<RangeCache> value) {
+        registry.find(name).gauges().forEach(registry::remove);
+        Gauge.builder(name, this, value).description(description).strongReference(true).register(registry);
     }
 
     /** @return the range for {@code prefix}, or a failure ({@link UpstreamException}) when none is usable */

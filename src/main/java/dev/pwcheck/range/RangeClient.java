@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Fetches one range from the upstream and turns whatever comes back into either a validated {@link CompactRange}
  * or an {@link UpstreamException} naming the cause. Nothing else in the service sees HTTP.
  */
+@Startup // publishes its meters before the first fetch, so a scrape always sees every failure cause
 @ApplicationScoped
 public class RangeClient {
 

@@ -7,8 +7,14 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** Collects every formatted log line (message, parameters and exception chain) while open. */
+/**
+ * Collects every formatted log line (message, parameters and exception chain) of the service's JVM while open,
+ * except the test harness's own: the test's HTTP client and the fake upstream log what they send and serve,
+ * which is the test's data, not the service's output.
+ */
 public final class CapturedLogs extends Handler implements AutoCloseable {
+
+    private static final List<String> HARNESS_LOGGERS = List.of("org.apache.http", "wiremock", "com.github.tomakehurst", "org.eclipse.jetty");
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Logger root = Logger.getLogger("");
@@ -22,6 +28,10 @@ public final class CapturedLogs extends Handler implements AutoCloseable {
 
     @Override
     public void publish(LogRecord record) {
+        String logger = String.valueOf(record.getLoggerName());
+        if (HARNESS_LOGGERS.stream().anyMatch(logger::startsWith)) {
+            return;
+        }
         StringBuilder line = new StringBuilder(record.getLoggerName() + " " + record.getMessage());
         if (record.getParameters() != null) {
             for (Object parameter : record.getParameters()) {

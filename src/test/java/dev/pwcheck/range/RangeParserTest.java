@@ -1,0 +1,89 @@
+package dev.pwcheck.range;
+
+import dev.pwcheck.hash.Hex;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class RangeParserTest {
+
+    private final RangeParser parser = new RangeParser(2 * 1024 * 1024, 100_000);
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int countOf(CompactRange range, String suffix) {
+        return range.count(Hex.packSuffix(suffix, 0));
+    }
+
+    private FailureCause failureOf(RangeParser p, String body) {
+        return assertThrows(UpstreamException.class, () -> p.parse(bytes(body))).failureCause();
+    }
+
+    @Test
+    void crlfAndLfLinesAreRead() {
+        CompactRange range = parser.parse(bytes("0000000000000000000000000000000000A:1\r\n1111111111111111111111111111111111B:22\n"
+                + "2222222222222222222222222222222222C:333"));
+        assertEquals(3, range.size());
+        assertEquals(22, countOf(range, "1111111111111111111111111111111111B"));
+        assertEquals(333, countOf(range, "2222222222222222222222222222222222C"));
+    }
+
+    @Test
+    void paddingIsDroppedBeforeStoring() {
+        CompactRange range = parser.parse(bytes("0000000000000000000000000000000000A:0\r\n1111111111111111111111111111111111B:2"));
+        assertEquals(1, range.size());
+        assertEquals(0, countOf(range, "0000000000000000000000000000000000A"));
+    }
+
+    @Test
+    void anEmptyAnswerIsAnEmptyRange() {
+        assertEquals(0, parser.parse(new byte[0]).size());
+    }
+
+    @Test
+    void anyMalformedLineRejectsTheWholeAnswer() {
+        String good = "0000000000000000000000000000000000A:1\r\n";
+        for (String bad : new String[] {
+                "<html>", "0000000000000000000000000000000000A", "0000000000000000000000000000000000A:",
+                "0000000000000000000000000000000000:1", "0000000000000000000000000000000000AB:1", "000000000000000000000000000000000GA:1",
+                "0000000000000000000000000000000000A:-1", "0000000000000000000000000000000000A:1 ", " 0000000000000000000000000000000000A:1",
+                "0000000000000000000000000000000000A:1x", "0000000000000000000000000000000000A;1", "",
+                "0000000000000000000000000000000000A:99999999999", "0000000000000000000000000000000000A:2147483648" }) {
+            assertEquals(FailureCause.MALFORMED, failureOf(parser, good + bad + "\r\n" + good), bad);
+        }
+    }
+
+    @Test
+    void theLargestIntCountIsKept() {
+        CompactRange range = parser.parse(bytes("0000000000000000000000000000000000A:2147483647"));
+        assertEquals(Integer.MAX_VALUE, countOf(range, "0000000000000000000000000000000000A"));
+    }
+
+    @Test
+    void anAnswerOverTheByteCapIsTooLarge() {
+        RangeParser small = new RangeParser(1024, 100_000);
+        assertEquals(FailureCause.TOO_LARGE, failureOf(small, "0000000000000000000000000000000000A:1\n".repeat(30)));
+    }
+
+    @Test
+    void anAnswerOverTheLineCapIsTooLarge() {
+        RangeParser fewLines = new RangeParser(2 * 1024 * 1024, 10);
+        assertEquals(FailureCause.TOO_LARGE, failureOf(fewLines, "0000000000000000000000000000000000A:1\n".repeat(11)));
+        assertEquals(1, fewLines.parse(bytes("0000000000000000000000000000000000A:1\n".repeat(10))).size());
+    }
+
+    @Test
+    void unsortedAnswersAreSortedAndDuplicatesKeepTheHighestCount() {
+        CompactRange range = parser.parse(bytes("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:5\n0000000000000000000000000000000000A:7\n"
+                + "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:9\n8888888888888888888888888888888888A:1"));
+        assertEquals(3, range.size());
+        assertEquals(9, countOf(range, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"));
+        assertEquals(7, countOf(range, "0000000000000000000000000000000000A"));
+        assertEquals(1, countOf(range, "8888888888888888888888888888888888A"));
+    }
+}
