@@ -10,10 +10,12 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * Fetches one range from the upstream and turns whatever comes back into either a validated {@link CompactRange}
@@ -24,6 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public class RangeClient {
 
     private static final Logger LOG = Logger.getLogger(RangeClient.class);
+    /** Histogram buckets: enough for p50/p99 around a 2 s budget without a hundred series per outcome. */
+    private static final Duration[] SLO_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
     private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final HibpRangeApi api;
@@ -52,7 +57,7 @@ public class RangeClient {
         return Timer.builder("pwcheck.upstream.requests")
                 .description("Upstream range requests, by outcome")
                 .tag("outcome", outcome)
-                .publishPercentileHistogram()
+                .serviceLevelObjectives(SLO_BUCKETS)
                 .register(registry);
     }
 

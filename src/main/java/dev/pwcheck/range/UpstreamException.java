@@ -40,7 +40,7 @@ public final class UpstreamException extends RuntimeException {
                     || t instanceof SocketException || t instanceof ClosedChannelException || t instanceof SSLException
                     || t.getClass().getName().startsWith("io.netty.channel")
                     || t.getClass().getName().startsWith("io.vertx.core.http.HttpClosed")
-                    || t.getClass().getSimpleName().equals("VertxException")) {
+                    || t.getClass().getSimpleName().equals("VertxException") || t.getClass() == java.io.IOException.class) {
                 return new UpstreamException(FailureCause.CONNECT, "upstream connection failed");
             }
         }
