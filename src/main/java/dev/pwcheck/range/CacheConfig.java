@@ -27,6 +27,19 @@ public interface CacheConfig {
     @WithDefault("30s")
     Duration staleRetryBackoff();
 
+    /** The second tier shared by replicas: {@code none} (in-process only) or {@code redis} (uses {@code quarkus.redis.hosts}). */
+    @WithDefault("none")
+    Shared shared();
+
+    /** Budget for one shared-tier read; past it (or on any Redis failure) the check carries on without the tier. */
+    @WithDefault("250ms")
+    Duration sharedTimeout();
+
+    enum Shared {
+        NONE,
+        REDIS
+    }
+
     /** How long a failed fetch of an uncached range is remembered, answering unknown without asking; 0 = never. */
     @WithDefault("0s")
     Duration negativeTtl();

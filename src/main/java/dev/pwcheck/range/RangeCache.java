@@ -21,7 +21,8 @@ import java.util.function.ToDoubleFunction;
  * Ranges by prefix, in front of the upstream. A fresh range answers from memory; a missing or expired one is
  * fetched once however many checks ask for it at the same time (single flight); an expired one whose refresh
  * fails is still served, marked stale, because an answer from yesterday's corpus beats "unknown". Only validated
- * ranges are stored: a failure is never cached as data, at most remembered for the negative TTL.
+ * ranges are stored: a failure is never cached as data, at most remembered for the negative TTL. With a shared
+ * tier configured, a miss asks it before the upstream, and what the upstream gives is shared with the other replicas.
  */
 @Startup
 @ApplicationScoped
@@ -35,6 +36,8 @@ public class RangeCache {
     private final long ttlNanos;
     private final long staleRetryNanos;
     private final long negativeTtlNanos;
+    private final long maxStaleNanos;
+    private final SharedRangeTier sharedTier;
     private final Cache<String, CachedRange> ranges;
     private final Cache<String, Boolean> recentFailures;
     private final ConcurrentHashMap<String, Uni<RangeLookup>> inflight = new ConcurrentHashMap<>();
@@ -45,8 +48,10 @@ public class RangeCache {
     private final Counter evictions;
     private final Timer loads;
 
-    RangeCache(RangeClient upstream, CacheConfig config, Ticker ticker, MeterRegistry registry) {
+    RangeCache(RangeClient upstream, SharedRangeTier sharedTier, CacheConfig config, Ticker ticker, MeterRegistry registry) {
         this.upstream = upstream;
+        this.sharedTier = sharedTier;
+        this.maxStaleNanos = config.maxStale().toNanos();
         this.ticker = ticker;
         this.ttlNanos = config.ttl().toNanos();
         this.staleRetryNanos = config.staleRetryBackoff().toNanos();
@@ -109,24 +114,43 @@ public class RangeCache {
 
     private Uni<RangeLookup> load(String prefix) {
         AtomicReference<Uni<RangeLookup>> self = new AtomicReference<>();
-        Uni<RangeLookup> shared = Uni.createFrom().deferred(() -> {
-            long start = ticker.read();
-            return upstream.fetch(prefix)
-                    .map(range -> {
-                        loads.record(ticker.read() - start, TimeUnit.NANOSECONDS);
-                        ranges.put(prefix, new CachedRange(range, start));
-                        return new RangeLookup(range, Source.UPSTREAM);
-                    })
-                    .onFailure().recoverWithUni(failure -> staleOrFail(prefix, failure));
-        })
+        Uni<RangeLookup> flight = sharedTier.get(prefix)
+                .flatMap(fromShared -> {
+                    if (fromShared != null && wallClockAgeNanos(fromShared) < ttlNanos) {
+                        ranges.put(prefix, new CachedRange(fromShared.range(), ticker.read() - wallClockAgeNanos(fromShared)));
+                        return Uni.createFrom().item(new RangeLookup(fromShared.range(), Source.CACHE));
+                    }
+                    return fetch(prefix, fromShared);
+                })
                 .onTermination().invoke(() -> inflight.remove(prefix, self.get()))
                 .memoize().indefinitely();
-        self.set(shared);
-        return shared;
+        self.set(flight);
+        return flight;
     }
 
-    private Uni<RangeLookup> staleOrFail(String prefix, Throwable failure) {
+    private Uni<RangeLookup> fetch(String prefix, SharedRangeTier.SharedRange expiredShared) {
+        long start = ticker.read();
+        return upstream.fetch(prefix)
+                .map(range -> {
+                    loads.record(ticker.read() - start, TimeUnit.NANOSECONDS);
+                    ranges.put(prefix, new CachedRange(range, start));
+                    sharedTier.put(prefix, range, System.currentTimeMillis());
+                    return new RangeLookup(range, Source.UPSTREAM);
+                })
+                .onFailure().recoverWithUni(failure -> staleOrFail(prefix, expiredShared, failure));
+    }
+
+    private static long wallClockAgeNanos(SharedRangeTier.SharedRange shared) {
+        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - shared.fetchedAtMillis()));
+    }
+
+    private Uni<RangeLookup> staleOrFail(String prefix, SharedRangeTier.SharedRange expiredShared, Throwable failure) {
         CachedRange cached = ranges.getIfPresent(prefix);
+        if (cached == null && expiredShared != null && wallClockAgeNanos(expiredShared) < ttlNanos + maxStaleNanos) {
+            // Another replica fetched this range once; yesterday's answer beats "unknown" here too.
+            cached = new CachedRange(expiredShared.range(), ticker.read() - wallClockAgeNanos(expiredShared));
+            ranges.put(prefix, cached);
+        }
         if (cached != null) {
             cached.retryNotBefore = ticker.read() + staleRetryNanos;
             staleServed.increment();

@@ -1,0 +1,116 @@
+package dev.pwcheck.range;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.quarkus.redis.datasource.value.SetArgs;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import org.jboss.logging.Logger;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The optional second cache tier, in Redis, so that a range fetched by one replica serves every replica. Values
+ * are the compact records (as in memory) behind a small header holding the fetch time, so every replica ages a
+ * range from when it was really fetched. Redis is a convenience, never a dependency: a read that fails or is slow
+ * is a miss, a write that fails is dropped, and what is read back is validated like any untrusted input.
+ */
+@ApplicationScoped
+public class SharedRangeTier {
+
+    private static final Logger LOG = Logger.getLogger(SharedRangeTier.class);
+    private static final String KEY_PREFIX = "pwcheck:range:sha1:";
+    private static final byte FORMAT = 1;
+    private static final int HEADER_BYTES = 1 + Long.BYTES;
+    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /** A range as the shared tier holds it, with the wall-clock time it was fetched from upstream. */
+    public record SharedRange(CompactRange range, long fetchedAtMillis) {
+    }
+
+    private final ReactiveValueCommands<String, byte[]> values;
+    private final Duration timeout;
+    private final Duration keep;
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter errors;
+    private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+
+    SharedRangeTier(CacheConfig config, Instance<ReactiveRedisDataSource> redis, MeterRegistry registry) {
+        this.values = config.shared() == CacheConfig.Shared.REDIS ? redis.get().value(byte[].class) : null;
+        this.timeout = config.sharedTimeout();
+        // Kept as long as the in-process tier keeps a range (TTL + max-stale), so replicas can serve it stale too.
+        this.keep = config.ttl().plus(config.maxStale());
+        this.hits = counter(registry, "hit");
+        this.misses = counter(registry, "miss");
+        this.errors = counter(registry, "error");
+    }
+
+    private static Counter counter(MeterRegistry registry, String result) {
+        return Counter.builder("pwcheck.cache.shared").description("Shared (Redis) tier operations, by result")
+                .tag("result", result).register(registry);
+    }
+
+    public boolean enabled() {
+        return values != null;
+    }
+
+    /** @return the shared range, or a null item when there is none, the tier is off, or Redis failed */
+    public Uni<SharedRange> get(String prefix) {
+        if (values == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return Uni.createFrom().deferred(() -> values.get(KEY_PREFIX + prefix))
+                .ifNoItem().after(timeout).fail()
+                .map(this::decode)
+                .invoke(found -> (found == null ? misses : hits).increment())
+                .onFailure().recoverWithItem(failure -> {
+                    failed("read", failure);
+                    return null;
+                });
+    }
+
+    /** Stores a freshly fetched range for the other replicas; fire and forget. */
+    public void put(String prefix, CompactRange range, long fetchedAtMillis) {
+        if (values == null) {
+            return;
+        }
+        byte[] records = range.records();
+        ByteBuffer value = ByteBuffer.allocate(HEADER_BYTES + records.length).put(FORMAT).putLong(fetchedAtMillis).put(records);
+        Uni.createFrom().deferred(() -> values.set(KEY_PREFIX + prefix, value.array(), new SetArgs().px(keep)))
+                .ifNoItem().after(timeout.multipliedBy(4)).fail()
+                .subscribe().with(ok -> {
+                }, failure -> failed("write", failure));
+    }
+
+    private SharedRange decode(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length < HEADER_BYTES || value[0] != FORMAT) {
+            throw new IllegalArgumentException("shared range value has an unknown format");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        buffer.get();
+        long fetchedAt = buffer.getLong();
+        byte[] records = new byte[value.length - HEADER_BYTES];
+        buffer.get(records);
+        return new SharedRange(CompactRange.fromRecords(records), fetchedAt);
+    }
+
+    private void failed(String operation, Throwable failure) {
+        errors.increment();
+        long now = System.nanoTime();
+        long last = lastWarn.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastWarn.compareAndSet(last, now)) {
+            LOG.warnf("Shared cache %s failed (%s); carrying on with the in-process cache and upstream", operation,
+                    failure.getClass().getSimpleName());
+        }
+    }
+}

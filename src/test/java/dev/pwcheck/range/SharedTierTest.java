@@ -1,0 +1,139 @@
+package dev.pwcheck.range;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.pwcheck.check.CheckResource;
+import dev.pwcheck.hash.Hex;
+import dev.pwcheck.support.FakeUpstream;
+import dev.pwcheck.support.InjectFakeUpstream;
+import dev.pwcheck.support.InjectLocalRedis;
+import dev.pwcheck.support.LocalRedis;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.pwcheck.support.Checks.checkSha1;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.lessThan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The Redis tier against a real redis-server: a range one replica fetched serves another without an upstream
+ * call, and Redis going away never fails a check. The second replica is a second {@link RangeCache} with its own
+ * in-process tier, sharing only Redis and the upstream with the service under test.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = FakeUpstream.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = LocalRedis.class, restrictToAnnotatedClass = true)
+@TestProfile(SharedTierTest.RedisShared.class)
+class SharedTierTest {
+
+    public static class RedisShared implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pwcheck.cache.shared", "redis");
+        }
+    }
+
+    static final String PREFIX = "5EA5E";
+    static final String SUFFIX = "D00000000000000000000000000000000AB";
+    static final String PATH = "/range/" + PREFIX;
+
+    @InjectFakeUpstream
+    WireMockServer upstream;
+
+    @InjectLocalRedis
+    LocalRedis redis;
+
+    @Inject
+    RangeCache cache;
+
+    @Inject
+    RangeClient client;
+
+    @Inject
+    SharedRangeTier sharedTier;
+
+    @Inject
+    CacheConfig config;
+
+    @Inject
+    RedisDataSource redisData;
+
+    @BeforeEach
+    void reset() {
+        upstream.resetAll();
+        cache.invalidateAll();
+        redisData.flushall();
+        upstream.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+                .withBody("0000000000000000000000000000000000A:0\r\n" + SUFFIX + ":77")));
+    }
+
+    private RangeCache anotherReplica() {
+        return new RangeCache(client, sharedTier, config, Ticker.systemTicker(), new SimpleMeterRegistry());
+    }
+
+    @Test
+    void aRangeFetchedByOneReplicaServesAnotherWithoutAnUpstreamCall() {
+        checkSha1(PREFIX + SUFFIX).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(77));
+        waitForSharedValue();
+
+        RangeLookup other = anotherReplica().lookup(PREFIX).await().atMost(Duration.ofSeconds(5));
+
+        assertEquals(Source.CACHE, other.source());
+        assertEquals(77, other.range().count(Hex.packSuffix(SUFFIX, 0)));
+        upstream.verify(1, getRequestedFor(urlEqualTo(PATH)));
+    }
+
+    @Test
+    void theSharedValueIsTheCompactFormWithoutPadding() {
+        checkSha1(PREFIX + SUFFIX);
+        byte[] stored = waitForSharedValue();
+        // A 9-byte header (format, fetch time) and one 22-byte record: the padding line was dropped.
+        assertEquals(9 + CompactRange.ENTRY_BYTES, stored.length);
+    }
+
+    @Test
+    void aCorruptSharedValueIsIgnoredAndUpstreamAsked() {
+        redisData.value(byte[].class).set("pwcheck:range:sha1:" + PREFIX, new byte[] { 1, 0, 0, 0, 0, 0, 0, 0, 0, 42, 42, 42 });
+
+        checkSha1(PREFIX + SUFFIX).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(77));
+        upstream.verify(1, getRequestedFor(urlEqualTo(PATH)));
+    }
+
+    @Test
+    void checksAreStillAnsweredWhileRedisIsDown() {
+        redis.stopServer();
+        try {
+            checkSha1(PREFIX + SUFFIX).time(lessThan(1500L), TimeUnit.MILLISECONDS)
+                    .header(CheckResource.SOURCE_HEADER, "upstream").body("verdict", equalTo("breached"));
+            checkSha1(PREFIX + SUFFIX).header(CheckResource.SOURCE_HEADER, "cache").body("count", equalTo(77));
+        } finally {
+            redis.startServer();
+        }
+    }
+
+    private byte[] waitForSharedValue() {
+        // The write to Redis is fire and forget; give it a moment to land.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        byte[] value;
+        while ((value = redisData.value(byte[].class).get("pwcheck:range:sha1:" + PREFIX)) == null && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        return value;
+    }
+}
