@@ -2,7 +2,7 @@ package dev.pwcheck.check;
 
 import dev.pwcheck.hash.Sha1Hash;
 import dev.pwcheck.range.RangeCache;
-import dev.pwcheck.range.Source;
+import dev.pwcheck.range.RangeLookup;
 import dev.pwcheck.range.UpstreamException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +28,7 @@ public class PasswordChecker {
     private final int minCount;
     private final Map<Verdict, Counter> checks = new EnumMap<>(Verdict.class);
 
-    PasswordChecker(RangeCache ranges, CheckConfig config, MeterRegistry registry) {
+    public PasswordChecker(RangeCache ranges, CheckConfig config, MeterRegistry registry) {
         this.ranges = ranges;
         this.minCount = config.minCount();
         for (Verdict verdict : Verdict.values()) {
@@ -41,8 +41,12 @@ public class PasswordChecker {
 
     /** Never fails: when no range can be had the verdict is {@link Verdict#UNKNOWN}. */
     public Uni<CheckResult> check(Sha1Hash hash) {
+        RangeLookup cached = ranges.cachedLookup(hash.prefix());
+        if (cached != null) {
+            return Uni.createFrom().item(counted(verdict(hash, cached)));
+        }
         return ranges.lookup(hash.prefix())
-                .map(lookup -> verdict(lookup.range().count(hash.packedSuffix()), lookup.source()))
+                .map(lookup -> verdict(hash, lookup))
                 .onFailure().recoverWithItem(failure -> {
                     if (!(failure instanceof UpstreamException)) {
                         // Class name only: a message from code we do not own could carry anything.
@@ -50,12 +54,18 @@ public class PasswordChecker {
                     }
                     return CheckResult.UNKNOWN;
                 })
-                .invoke(result -> checks.get(result.verdict()).increment());
+                .map(this::counted);
     }
 
-    private CheckResult verdict(int count, Source source) {
+    private CheckResult verdict(Sha1Hash hash, RangeLookup lookup) {
+        int count = lookup.range().count(hash.packedSuffix());
         return count >= minCount
-                ? new CheckResult(Verdict.BREACHED, count, source)
-                : new CheckResult(Verdict.CLEAN, 0, source);
+                ? new CheckResult(Verdict.BREACHED, count, lookup.source())
+                : new CheckResult(Verdict.CLEAN, 0, lookup.source());
+    }
+
+    private CheckResult counted(CheckResult result) {
+        checks.get(result.verdict()).increment();
+        return result;
     }
 }

@@ -48,7 +48,7 @@ public class RangeCache {
     private final Counter evictions;
     private final Timer loads;
 
-    RangeCache(RangeClient upstream, SharedRangeTier sharedTier, CacheConfig config, Ticker ticker, MeterRegistry registry) {
+    public RangeCache(RangeClient upstream, SharedRangeTier sharedTier, CacheConfig config, Ticker ticker, MeterRegistry registry) {
         this.upstream = upstream;
         this.sharedTier = sharedTier;
         this.maxStaleNanos = config.maxStale().toNanos();
@@ -93,20 +93,35 @@ public class RangeCache {
         Gauge.builder(name, this, value).description(description).strongReference(true).register(registry);
     }
 
+    /**
+     * The fast path: the range for {@code prefix} if it can be answered from memory right now (fresh, or stale
+     * within the retry back-off), else null. Needs no subscription, so a cached check costs no reactive plumbing.
+     */
+    public RangeLookup cachedLookup(String prefix) {
+        CachedRange cached = ranges.getIfPresent(prefix);
+        if (cached == null) {
+            return null;
+        }
+        long now = ticker.read();
+        if (now - cached.fetchedAt < ttlNanos) {
+            hits.increment();
+            return new RangeLookup(cached.range, Source.CACHE);
+        }
+        if (now - cached.retryNotBefore < 0) {
+            staleServed.increment();
+            return new RangeLookup(cached.range, Source.STALE);
+        }
+        return null;
+    }
+
     /** @return the range for {@code prefix}, or a failure ({@link UpstreamException}) when none is usable */
     public Uni<RangeLookup> lookup(String prefix) {
-        long now = ticker.read();
-        CachedRange cached = ranges.getIfPresent(prefix);
-        if (cached != null && now - cached.fetchedAt < ttlNanos) {
-            hits.increment();
-            return Uni.createFrom().item(new RangeLookup(cached.range, Source.CACHE));
-        }
-        if (cached != null && now - cached.retryNotBefore < 0) {
-            staleServed.increment();
-            return Uni.createFrom().item(new RangeLookup(cached.range, Source.STALE));
+        RangeLookup ready = cachedLookup(prefix);
+        if (ready != null) {
+            return Uni.createFrom().item(ready);
         }
         misses.increment();
-        if (negativeTtlNanos > 0 && cached == null && recentFailures.getIfPresent(prefix) != null) {
+        if (negativeTtlNanos > 0 && recentFailures.getIfPresent(prefix) != null && ranges.getIfPresent(prefix) == null) {
             return Uni.createFrom().failure(new UpstreamException(FailureCause.RECENT_FAILURE, "upstream failed for this range moments ago"));
         }
         return inflight.computeIfAbsent(prefix, this::load);
@@ -117,7 +132,7 @@ public class RangeCache {
         Uni<RangeLookup> flight = sharedTier.get(prefix)
                 .flatMap(fromShared -> {
                     if (fromShared != null && wallClockAgeNanos(fromShared) < ttlNanos) {
-                        ranges.put(prefix, new CachedRange(fromShared.range(), ticker.read() - wallClockAgeNanos(fromShared)));
+                        store(prefix, fromShared.range(), ticker.read() - wallClockAgeNanos(fromShared));
                         return Uni.createFrom().item(new RangeLookup(fromShared.range(), Source.CACHE));
                     }
                     return fetch(prefix, fromShared);
@@ -133,11 +148,22 @@ public class RangeCache {
         return upstream.fetch(prefix)
                 .map(range -> {
                     loads.record(ticker.read() - start, TimeUnit.NANOSECONDS);
-                    ranges.put(prefix, new CachedRange(range, start));
+                    store(prefix, range, start);
                     sharedTier.put(prefix, range, System.currentTimeMillis());
                     return new RangeLookup(range, Source.UPSTREAM);
                 })
                 .onFailure().recoverWithUni(failure -> staleOrFail(prefix, expiredShared, failure));
+    }
+
+    /** Caches {@code range} as fetched at ticker time {@code fetchedAt}; package-private for the heap benchmark. */
+    CachedRange store(String prefix, CompactRange range, long fetchedAt) {
+        CachedRange cached = new CachedRange(range, fetchedAt);
+        ranges.put(prefix, cached);
+        return cached;
+    }
+
+    long now() {
+        return ticker.read();
     }
 
     private static long wallClockAgeNanos(SharedRangeTier.SharedRange shared) {
@@ -148,8 +174,7 @@ public class RangeCache {
         CachedRange cached = ranges.getIfPresent(prefix);
         if (cached == null && expiredShared != null && wallClockAgeNanos(expiredShared) < ttlNanos + maxStaleNanos) {
             // Another replica fetched this range once; yesterday's answer beats "unknown" here too.
-            cached = new CachedRange(expiredShared.range(), ticker.read() - wallClockAgeNanos(expiredShared));
-            ranges.put(prefix, cached);
+            cached = store(prefix, expiredShared.range(), ticker.read() - wallClockAgeNanos(expiredShared));
         }
         if (cached != null) {
             cached.retryNotBefore = ticker.read() + staleRetryNanos;
@@ -177,7 +202,7 @@ public class RangeCache {
         return ranges.estimatedSize();
     }
 
-    private static final class CachedRange {
+    static final class CachedRange {
         final CompactRange range;
         final long fetchedAt;
         /** Ticker time before which a failed refresh is not retried; stale answers are served until then. */

@@ -42,7 +42,7 @@ public class SharedRangeTier {
     private final Counter errors;
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
-    SharedRangeTier(CacheConfig config, Instance<ReactiveRedisDataSource> redis, MeterRegistry registry) {
+    public SharedRangeTier(CacheConfig config, Instance<ReactiveRedisDataSource> redis, MeterRegistry registry) {
         this.values = config.shared() == CacheConfig.Shared.REDIS ? redis.get().value(byte[].class) : null;
         this.timeout = config.sharedTimeout();
         // Kept as long as the in-process tier keeps a range (TTL + max-stale), so replicas can serve it stale too.

@@ -78,6 +78,41 @@ class CompactRangeTest {
     }
 
     @Test
+    void everyStoredHashIsFoundAndNoOtherIs() {
+        Random random = new Random(3);
+        for (int size : new int[] { 1, 2, 9, 10, 100, 950, 5000 }) {
+            TreeMap<String, Integer> entries = new TreeMap<>();
+            while (entries.size() < size) {
+                entries.put(randomSuffix(random), 1 + random.nextInt(1000));
+            }
+            CompactRange range = parse(entries);
+            entries.forEach((suffix, count) -> assertEquals(count, range.count(Hex.packSuffix(suffix, 0)), suffix));
+            for (int i = 0; i < 2000; i++) {
+                String absent = randomSuffix(random);
+                assertEquals(entries.getOrDefault(absent, 0), range.count(Hex.packSuffix(absent, 0)));
+            }
+            // Neighbours that differ only in the last nibble or past the first 8 bytes are told apart.
+            String first = entries.firstKey();
+            String nearby = first.substring(0, 34) + (first.charAt(34) == 'F' ? 'E' : 'F');
+            assertEquals(entries.getOrDefault(nearby, 0), range.count(Hex.packSuffix(nearby, 0)));
+        }
+    }
+
+    @Test
+    void skewedRangesAreStillSearchedCorrectly() {
+        // Not what SHA-1 produces, but an upstream is untrusted: clustered suffixes must not break the lookup.
+        TreeMap<String, Integer> entries = new TreeMap<>();
+        for (int i = 0; i < 500; i++) {
+            entries.put(String.format("%035X", i), i + 1);
+            entries.put("F" + String.format("%034X", i), i + 1);
+        }
+        CompactRange range = parse(entries);
+        entries.forEach((suffix, count) -> assertEquals(count, range.count(Hex.packSuffix(suffix, 0)), suffix));
+        assertEquals(0, range.count(Hex.packSuffix("8" + "0".repeat(34), 0)));
+        assertEquals(0, range.count(Hex.packSuffix(String.format("%035X", 500), 0)));
+    }
+
+    @Test
     void corruptSharedTierRecordsAreRefused() {
         CompactRange range = parse(new TreeMap<>(java.util.Map.of("00000000000000000000000000000000001", 5, "00000000000000000000000000000000002", 6)));
         byte[] records = range.records();

@@ -1,0 +1,88 @@
+package dev.pwcheck.check;
+
+import dev.pwcheck.hash.PasswordHasher;
+import dev.pwcheck.range.BenchRanges;
+import dev.pwcheck.range.RangeCache;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The check's hot path once ranges are cached (hash the password, find its range, binary-search the suffix,
+ * apply the threshold, count the verdict) next to plain SHA-1 of the same bytes, which any checker must pay.
+ * The ratio says how much of a cached check is the work beyond hashing.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+public class HotPathBenchmark {
+
+    private static final int PASSWORDS = 4096;
+
+    /** Ranges the passwords spread over: 64 stay in the CPU caches, 4096 (~90 MB of ranges) do not, as in production. */
+    @Param({ "64", "4096" })
+    int ranges;
+
+    private String[] passwords;
+    private byte[][] passwordBytes;
+    private PasswordChecker checker;
+    private int next;
+
+    @Setup
+    public void warmCache() throws Exception {
+        Random random = new Random(42);
+        passwords = new String[PASSWORDS];
+        passwordBytes = new byte[PASSWORDS][];
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RangeCache cache = BenchRanges.emptyCache(1L << 30, registry);
+        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+        for (int i = 0; i < PASSWORDS; i++) {
+            passwords[i] = "bench-password-" + random.nextLong();
+            passwordBytes[i] = passwords[i].getBytes(StandardCharsets.UTF_8);
+            String hex = java.util.HexFormat.of().formatHex(sha1.digest(passwordBytes[i])).toUpperCase(Locale.ROOT);
+            // Half the passwords are in their range, half are not: both outcomes of the binary search are measured.
+            String[] extra = i % 2 == 0 ? new String[] { hex.substring(5) } : new String[0];
+            if (i < ranges) {
+                BenchRanges.store(cache, hex.substring(0, 5), BenchRanges.parse(BenchRanges.answer(random, 950, 100, extra)));
+            } else {
+                passwords[i] = passwords[i % ranges];
+                passwordBytes[i] = passwordBytes[i % ranges];
+            }
+        }
+        checker = new PasswordChecker(cache, () -> 1, registry);
+    }
+
+    @Benchmark
+    public byte[] plainSha1() throws Exception {
+        int i = next++ & (PASSWORDS - 1);
+        return MessageDigest.getInstance("SHA-1").digest(passwordBytes[i]);
+    }
+
+    /** The hashing share of a check: UTF-8 encoding, SHA-1, splitting into prefix and packed suffix. */
+    @Benchmark
+    public Object hashOnly() {
+        return PasswordHasher.hash(passwords[next++ & (PASSWORDS - 1)]);
+    }
+
+    @Benchmark
+    public void cachedCheck(Blackhole blackhole) {
+        int i = next++ & (PASSWORDS - 1);
+        // The Uni completes during subscription when the range is cached, as on the event loop.
+        checker.check(PasswordHasher.hash(passwords[i])).subscribe().with(blackhole::consume);
+    }
+}
