@@ -64,7 +64,15 @@ public class HotPathBenchmark {
                 passwordBytes[i] = passwordBytes[i % ranges];
             }
         }
-        checker = new PasswordChecker(cache, () -> 1, registry);
+        checker = new PasswordChecker(cache, new CheckConfig() {
+            public int minCount() {
+                return 1;
+            }
+
+            public java.time.Duration deadline() {
+                return java.time.Duration.ofSeconds(2);
+            }
+        }, registry);
     }
 
     @Benchmark

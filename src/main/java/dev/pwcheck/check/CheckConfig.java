@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Min;
 
+import java.time.Duration;
+
 /** The verdict policy. */
 @ConfigMapping(prefix = "pwcheck")
 public interface CheckConfig {
@@ -12,4 +14,8 @@ public interface CheckConfig {
     @WithDefault("1")
     @Min(1)
     int minCount();
+
+    /** No check answers later than this: past it the answer is the stale range if one is cached, else unknown. */
+    @WithDefault("2s")
+    Duration deadline();
 }

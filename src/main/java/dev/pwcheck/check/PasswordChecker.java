@@ -11,6 +11,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -25,12 +26,17 @@ public class PasswordChecker {
     private static final Logger LOG = Logger.getLogger(PasswordChecker.class);
 
     private final RangeCache ranges;
+    private static final Duration ANSWER_MARGIN = Duration.ofMillis(50);
+
     private final int minCount;
+    private final Duration deadline;
     private final Map<Verdict, Counter> checks = new EnumMap<>(Verdict.class);
 
     public PasswordChecker(RangeCache ranges, CheckConfig config, MeterRegistry registry) {
         this.ranges = ranges;
         this.minCount = config.minCount();
+        // Stop waiting a little early so that the answer, not just the decision, is out by the deadline.
+        this.deadline = config.deadline().minus(ANSWER_MARGIN.multipliedBy(2).compareTo(config.deadline()) < 0 ? ANSWER_MARGIN : Duration.ZERO);
         for (Verdict verdict : Verdict.values()) {
             checks.put(verdict, Counter.builder("pwcheck.checks")
                     .description("Password checks answered, by verdict")
@@ -47,6 +53,11 @@ public class PasswordChecker {
         }
         return ranges.lookup(hash.prefix())
                 .map(lookup -> verdict(hash, lookup))
+                // The fetch goes on without us (and fills the cache for the next check); this caller stops waiting.
+                .ifNoItem().after(deadline).recoverWithItem(() -> {
+                    RangeLookup stale = ranges.staleLookup(hash.prefix());
+                    return stale == null ? CheckResult.UNKNOWN : verdict(hash, stale);
+                })
                 .onFailure().recoverWithItem(failure -> {
                     if (!(failure instanceof UpstreamException)) {
                         // Class name only: a message from code we do not own could carry anything.

@@ -18,6 +18,10 @@ public enum FailureCause {
     MALFORMED,
     /** A 200 whose body is over the size or line cap. */
     TOO_LARGE,
+    /** The circuit breaker is open: upstream failed too often lately, so it is not asked at all. */
+    CIRCUIT_OPEN,
+    /** Too many upstream requests already in flight and queued. */
+    BULKHEAD_FULL,
     /** The same range failed moments ago and the negative TTL says not to ask again yet. */
     RECENT_FAILURE,
     /** Anything we did not foresee. */

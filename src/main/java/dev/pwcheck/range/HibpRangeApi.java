@@ -8,6 +8,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+
+import java.time.Duration;
 import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -26,12 +28,26 @@ interface HibpRangeApi {
     @ClientExceptionMapper
     static RuntimeException toException(Response response) {
         int status = response.getStatus();
+        Duration retryAfter = retryAfter(response.getHeaderString("Retry-After"));
         if (status == 429) {
-            return new UpstreamException(FailureCause.RATE_LIMITED, "upstream rate limit (429)");
+            return new UpstreamException(FailureCause.RATE_LIMITED, "upstream rate limit (429)", status, retryAfter);
         }
         if (status >= 500) {
-            return new UpstreamException(FailureCause.SERVER_ERROR, "upstream server error (" + status + ")");
+            return new UpstreamException(FailureCause.SERVER_ERROR, "upstream server error (" + status + ")", status, retryAfter);
         }
-        return new UpstreamException(FailureCause.UNEXPECTED_STATUS, "upstream answered " + status);
+        return new UpstreamException(FailureCause.UNEXPECTED_STATUS, "upstream answered " + status, status, null);
+    }
+
+    /** Retry-After in its seconds form; the HTTP-date form is ignored (then our own back-off applies). */
+    private static Duration retryAfter(String header) {
+        if (header == null || header.isBlank() || header.trim().length() > 9) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

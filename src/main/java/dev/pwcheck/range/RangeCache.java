@@ -114,6 +114,19 @@ public class RangeCache {
         return null;
     }
 
+    /**
+     * Any range held for {@code prefix}, however old (within max-stale), marked stale: the answer when a check's
+     * deadline passes while its refresh is still under way.
+     */
+    public RangeLookup staleLookup(String prefix) {
+        CachedRange cached = ranges.getIfPresent(prefix);
+        if (cached == null) {
+            return null;
+        }
+        staleServed.increment();
+        return new RangeLookup(cached.range, Source.STALE);
+    }
+
     /** @return the range for {@code prefix}, or a failure ({@link UpstreamException}) when none is usable */
     public Uni<RangeLookup> lookup(String prefix) {
         RangeLookup ready = cachedLookup(prefix);
@@ -196,6 +209,11 @@ public class RangeCache {
     /** Heap charged to the cached ranges, as the byte bound counts it. */
     public long weightedBytes() {
         return ranges.policy().eviction().orElseThrow().weightedSize().orElse(0);
+    }
+
+    /** Ranges being fetched right now (one flight per prefix, however many checks wait on it). */
+    public int loadsInFlight() {
+        return inflight.size();
     }
 
     public long entries() {

@@ -1,25 +1,40 @@
 package dev.pwcheck.range;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.smallrye.mutiny.Uni;
 import io.quarkus.runtime.Startup;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
+import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
  * Fetches one range from the upstream and turns whatever comes back into either a validated {@link CompactRange}
  * or an {@link UpstreamException} naming the cause. Nothing else in the service sees HTTP.
+ *
+ * <p>Every fetch goes through a SmallRye Fault Tolerance guard built from {@code pwcheck.upstream.*}: retry of
+ * transient failures with jittered back-off (honouring Retry-After up to a cap) within the check deadline, a
+ * circuit breaker that stops asking a failing upstream, and a bulkhead capping requests in flight; each attempt
+ * has its own timeout. There is deliberately no fallback here: the cache decides between stale and unknown, and a
+ * fallback answer must never be cached as if it were data.
  */
 @Startup // publishes its meters before the first fetch, so a scrape always sees every failure cause
 @ApplicationScoped
@@ -30,32 +45,79 @@ public class RangeClient {
     private static final Duration[] SLO_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000)
             .map(Duration::ofMillis).toArray(Duration[]::new);
     private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** The name the breaker is known by to {@code CircuitBreakerMaintenance}. */
+    public static final String BREAKER = "hibp-upstream";
 
     private final HibpRangeApi api;
     private final UpstreamConfig config;
     private final RangeParser parser;
+    private final TypedGuard<Uni<CompactRange>> guard;
     private final Timer successTimer;
     private final Timer failureTimer;
+    private final Counter retries;
     private final Map<FailureCause, Counter> failures = new EnumMap<>(FailureCause.class);
+    private final Map<CircuitBreakerState, Counter> transitions = new EnumMap<>(CircuitBreakerState.class);
+    private final AtomicReference<CircuitBreakerState> breakerState = new AtomicReference<>(CircuitBreakerState.CLOSED);
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
-    RangeClient(@RestClient HibpRangeApi api, UpstreamConfig config, MeterRegistry registry) {
+    RangeClient(@RestClient HibpRangeApi api, UpstreamConfig config, @ConfigProperty(name = "pwcheck.deadline", defaultValue = "2s") Duration deadline,
+            MeterRegistry registry) {
         this.api = api;
         this.config = config;
         this.parser = new RangeParser(config.maxBodyBytes(), config.maxLines());
         this.successTimer = requestTimer(registry, "success");
         this.failureTimer = requestTimer(registry, "failure");
+        this.retries = Counter.builder("pwcheck.upstream.retries").description("Upstream requests retried after a transient failure")
+                .register(registry);
         for (FailureCause cause : FailureCause.values()) {
             failures.put(cause, Counter.builder("pwcheck.upstream.failures")
                     .description("Upstream range requests that gave no usable range, by cause")
                     .tag("cause", cause.tag())
                     .register(registry));
         }
+        for (CircuitBreakerState state : CircuitBreakerState.values()) {
+            transitions.put(state, Counter.builder("pwcheck.upstream.circuit.transitions")
+                    .description("Circuit breaker state changes, by the state entered")
+                    .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry));
+        }
+        registry.find("pwcheck.upstream.circuit.state").gauges().forEach(registry::remove);
+        Gauge.builder("pwcheck.upstream.circuit.state", breakerState, s -> s.get().ordinal())
+                .description("Circuit breaker state: 0 closed, 1 open, 2 half-open").strongReference(true).register(registry);
+        this.guard = buildGuard(config, deadline);
+    }
+
+    private TypedGuard<Uni<CompactRange>> buildGuard(UpstreamConfig config, Duration deadline) {
+        UpstreamConfig.Retry retry = config.retry();
+        UpstreamConfig.CircuitBreaker breaker = config.circuitBreaker();
+        return TypedGuard.create(new TypeLiteral<Uni<CompactRange>>() {
+        })
+                .withDescription("HIBP range fetch")
+                .withRetry()
+                .maxRetries(retry.maxRetries())
+                .delay(retry.delay().toMillis(), ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS) // our back-off draws its own jitter
+                .maxDuration(deadline.toMillis(), ChronoUnit.MILLIS)
+                .whenException(this::isTransient)
+                .withCustomBackoff().strategy(() -> new Backoff(retry)).done()
+                .onRetry(retries::increment)
+                .done()
+                .withCircuitBreaker()
+                .name(BREAKER)
+                .requestVolumeThreshold(breaker.requestVolumeThreshold())
+                .failureRatio(breaker.failureRatio())
+                .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
+                .successThreshold(breaker.successThreshold())
+                .onStateChange(this::breakerChanged)
+                .done()
+                .withBulkhead().limit(config.bulkhead().limit()).queueSize(config.bulkhead().queue()).done()
+                .withThreadOffload(false)
+                .build();
     }
 
     private static Timer requestTimer(MeterRegistry registry, String outcome) {
         return Timer.builder("pwcheck.upstream.requests")
-                .description("Upstream range requests, by outcome")
+                .description("Upstream range requests (each attempt), by outcome")
                 .tag("outcome", outcome)
                 .serviceLevelObjectives(SLO_BUCKETS)
                 .register(registry);
@@ -63,15 +125,40 @@ public class RangeClient {
 
     /** @return the range for {@code prefix} (5 uppercase hex), or a failure that is always an {@link UpstreamException} */
     public Uni<CompactRange> fetch(String prefix) {
-        return Uni.createFrom().deferred(() -> {
-            long start = System.nanoTime();
-            return api.range(prefix, config.userAgent())
-                    .ifNoItem().after(config.timeout())
-                    .failWith(() -> new UpstreamException(FailureCause.TIMEOUT, "upstream did not answer within " + config.timeout()))
-                    .map(this::toRange)
-                    .onFailure().transform(UpstreamException::classify)
-                    .onItemOrFailure().invoke((range, failure) -> record(start, failure));
-        });
+        return Uni.createFrom().deferred(() -> guard.get(() -> attempt(prefix)))
+                .onFailure().transform(failure -> {
+                    UpstreamException upstream = UpstreamException.classify(failure);
+                    // Attempts count their own failures; these causes never reached an attempt.
+                    if (upstream.failureCause() == FailureCause.CIRCUIT_OPEN || upstream.failureCause() == FailureCause.BULKHEAD_FULL) {
+                        counted(upstream);
+                    }
+                    return upstream;
+                });
+    }
+
+    public CircuitBreakerState breakerState() {
+        return breakerState.get();
+    }
+
+    /** One HTTP request, classified and measured. */
+    private Uni<CompactRange> attempt(String prefix) {
+        long start = System.nanoTime();
+        return api.range(prefix, config.userAgent())
+                // The per-attempt timeout lives here rather than in the guard: failing the Uni cancels the HTTP
+                // request, which frees its connection and bulkhead slot at once.
+                .ifNoItem().after(config.timeout())
+                .failWith(() -> new UpstreamException(FailureCause.TIMEOUT, "upstream did not answer within " + config.timeout()))
+                .map(this::toRange)
+                .onFailure().transform(UpstreamException::classify)
+                .onItemOrFailure().invoke((range, failure) -> {
+                    long elapsed = System.nanoTime() - start;
+                    if (failure == null) {
+                        successTimer.record(elapsed, TimeUnit.NANOSECONDS);
+                    } else {
+                        failureTimer.record(elapsed, TimeUnit.NANOSECONDS);
+                        counted((UpstreamException) failure);
+                    }
+                });
     }
 
     private CompactRange toRange(RestResponse<byte[]> response) {
@@ -82,19 +169,61 @@ public class RangeClient {
         return body == null ? CompactRange.EMPTY : parser.parse(body);
     }
 
-    private void record(long start, Throwable failure) {
-        long elapsed = System.nanoTime() - start;
-        if (failure == null) {
-            successTimer.record(elapsed, TimeUnit.NANOSECONDS);
-            return;
-        }
-        failureTimer.record(elapsed, TimeUnit.NANOSECONDS);
-        FailureCause cause = ((UpstreamException) failure).failureCause();
-        failures.get(cause).increment();
+    /** Connect failures and resets, 502/503/504 and 429 are worth another try; anything else would fail again. */
+    private boolean isTransient(Throwable failure) {
+        UpstreamException upstream = UpstreamException.classify(failure);
+        return switch (upstream.failureCause()) {
+            case CONNECT -> true;
+            case RATE_LIMITED -> upstream.retryAfter().map(wait -> wait.compareTo(config.retry().retryAfterCap()) <= 0).orElse(true);
+            case SERVER_ERROR -> upstream.status() >= 502 && upstream.status() <= 504
+                    && upstream.retryAfter().map(wait -> wait.compareTo(config.retry().retryAfterCap()) <= 0).orElse(true);
+            default -> false;
+        };
+    }
+
+    private void counted(UpstreamException failure) {
+        failures.get(failure.failureCause()).increment();
+        long now = System.nanoTime();
         long last = lastWarn.get();
         // One line per interval: an outage fails every uncached check, and the metrics carry the full count.
-        if (start - last >= WARN_INTERVAL_NANOS && lastWarn.compareAndSet(last, start)) {
-            LOG.warnf("Upstream range request failed (%s): %s", cause.tag(), failure.getMessage());
+        if (now - last >= WARN_INTERVAL_NANOS && lastWarn.compareAndSet(last, now)) {
+            LOG.warnf("Upstream range request failed (%s): %s", failure.failureCause().tag(), failure.getMessage());
+        }
+    }
+
+    private void breakerChanged(CircuitBreakerState state) {
+        breakerState.set(state);
+        transitions.get(state).increment();
+        if (state == CircuitBreakerState.OPEN) {
+            LOG.warnf("Upstream circuit breaker opened: checks answer from stale cache or unknown for %s", config.circuitBreaker().delay());
+        } else {
+            LOG.infof("Upstream circuit breaker is now %s", state.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** Full-jitter exponential back-off, except that an upstream's Retry-After (within the cap) is taken as given. */
+    private static final class Backoff implements CustomBackoffStrategy {
+        private final UpstreamConfig.Retry retry;
+        private long ceiling;
+
+        Backoff(UpstreamConfig.Retry retry) {
+            this.retry = retry;
+        }
+
+        @Override
+        public void init(long initialDelayInMillis) {
+            ceiling = Math.max(1, initialDelayInMillis);
+        }
+
+        @Override
+        public long nextDelayInMillis(Throwable failure) {
+            Duration asked = UpstreamException.classify(failure).retryAfter().orElse(null);
+            if (asked != null && asked.compareTo(retry.retryAfterCap()) <= 0) {
+                return asked.toMillis();
+            }
+            long wait = ThreadLocalRandom.current().nextLong(ceiling + 1);
+            ceiling = Math.min(ceiling * 2, Math.max(1, retry.maxDelay().toMillis()));
+            return wait;
         }
     }
 }

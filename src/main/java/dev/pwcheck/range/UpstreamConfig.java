@@ -11,8 +11,8 @@ import java.time.Duration;
 @ConfigMapping(prefix = "pwcheck.upstream")
 public interface UpstreamConfig {
 
-    /** Whole-request budget for one range fetch (connect + answer), after which the check answers unknown. */
-    @WithDefault("2s")
+    /** Budget for one upstream request (connect + whole answer); a slower attempt fails as a timeout. */
+    @WithDefault("1s")
     Duration timeout();
 
     /** Sent on every upstream request; HIBP asks API users to identify themselves. */
@@ -29,4 +29,63 @@ public interface UpstreamConfig {
     @WithDefault("100000")
     @Min(1)
     int maxLines();
+
+    Retry retry();
+
+    CircuitBreaker circuitBreaker();
+
+    Bulkhead bulkhead();
+
+    /** Retries of transient failures only: connect failure or reset, 502/503/504, 429. Always within pwcheck.deadline. */
+    interface Retry {
+        /** Retries after the first attempt; 0 turns retrying off. */
+        @WithDefault("2")
+        @Min(0)
+        int maxRetries();
+
+        /** First back-off; each retry doubles the ceiling, and the actual wait is drawn at random below it (full jitter). */
+        @WithDefault("50ms")
+        Duration delay();
+
+        /** Ceiling of the back-off. */
+        @WithDefault("500ms")
+        Duration maxDelay();
+
+        /** A Retry-After up to this long is honoured as the wait; a longer one means no retry for this check. */
+        @WithDefault("1s")
+        Duration retryAfterCap();
+    }
+
+    /** Stops asking a failing upstream: while open, checks answer at once from stale cache or unknown. */
+    interface CircuitBreaker {
+        /** Requests in the rolling window the failure ratio is measured over. */
+        @WithDefault("20")
+        @Min(1)
+        int requestVolumeThreshold();
+
+        /** Share of failed requests in the window that opens the breaker. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long the breaker stays open before a half-open probe. */
+        @WithDefault("5s")
+        Duration delay();
+
+        /** Successful probes that close it again. */
+        @WithDefault("1")
+        @Min(1)
+        int successThreshold();
+    }
+
+    /** Caps concurrent upstream requests so a slow upstream cannot pile up connections. */
+    interface Bulkhead {
+        @WithDefault("32")
+        @Min(1)
+        int limit();
+
+        /** Requests waiting for a slot; beyond it a fetch fails at once as bulkhead_full. */
+        @WithDefault("128")
+        @Min(1)
+        int queue();
+    }
 }

@@ -5,6 +5,8 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
@@ -16,14 +18,32 @@ import javax.net.ssl.SSLException;
 public final class UpstreamException extends RuntimeException {
 
     private final FailureCause cause;
+    private final int status;
+    private final Duration retryAfter;
 
     public UpstreamException(FailureCause cause, String message) {
+        this(cause, message, 0, null);
+    }
+
+    UpstreamException(FailureCause cause, String message, int status, Duration retryAfter) {
         super(message, null, false, false);
         this.cause = cause;
+        this.status = status;
+        this.retryAfter = retryAfter;
     }
 
     public FailureCause failureCause() {
         return cause;
+    }
+
+    /** The HTTP status that caused it, or 0. */
+    public int status() {
+        return status;
+    }
+
+    /** What the upstream's Retry-After asked for, if it sent one (seconds form). */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     /** Names the cause of whatever the HTTP client failed with, looking through wrapping exceptions. */
@@ -31,6 +51,13 @@ public final class UpstreamException extends RuntimeException {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof UpstreamException upstream) {
                 return upstream;
+            }
+            String name = t.getClass().getSimpleName();
+            if (name.equals("CircuitBreakerOpenException")) {
+                return new UpstreamException(FailureCause.CIRCUIT_OPEN, "upstream circuit breaker is open");
+            }
+            if (name.equals("BulkheadException")) {
+                return new UpstreamException(FailureCause.BULKHEAD_FULL, "too many upstream requests in flight");
             }
             if (t instanceof TimeoutException || t instanceof io.smallrye.mutiny.TimeoutException
                     || t.getClass().getSimpleName().contains("Timeout")) {

@@ -46,10 +46,14 @@ class CheckEndpointTest {
     @Inject
     dev.pwcheck.range.RangeCache cache;
 
+    @Inject
+    io.smallrye.faulttolerance.api.CircuitBreakerMaintenance breakers;
+
     @BeforeEach
     void freshUpstreamAndCache() {
         upstream.resetAll();
         cache.invalidateAll();
+        breakers.resetAll();
     }
 
     private void serveRange(String prefix, String body) {

@@ -49,6 +49,9 @@ class RangeCacheTest {
     RangeCache cache;
 
     @Inject
+    io.smallrye.faulttolerance.api.CircuitBreakerMaintenance breakers;
+
+    @Inject
     AdjustableTicker ticker;
 
     @TestHTTPResource("/v1/passwords/check")
@@ -58,14 +61,16 @@ class RangeCacheTest {
     void reset() {
         upstream.resetAll();
         cache.invalidateAll();
+        breakers.resetAll();
     }
 
     private void serveHealthy(int count) {
         upstream.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody(rangeBody(line(SUFFIX, count)))));
     }
 
+    /** A 500: not transient, so not retried, and every check costs exactly one upstream request. */
     private void serveOutage() {
-        upstream.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(503)));
+        upstream.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(500)));
     }
 
     @Test
@@ -75,7 +80,7 @@ class RangeCacheTest {
             lines.add(line(String.format("%035X", i), i + 1));
         }
         upstream.stubFor(get(urlEqualTo(PATH))
-                .willReturn(aResponse().withStatus(200).withFixedDelay(400).withBody(rangeBody(lines.toArray(String[]::new)))));
+                .willReturn(aResponse().withStatus(200).withFixedDelay(200).withBody(rangeBody(lines.toArray(String[]::new)))));
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();

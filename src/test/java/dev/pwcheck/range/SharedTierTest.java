@@ -63,6 +63,9 @@ class SharedTierTest {
     RangeCache cache;
 
     @Inject
+    io.smallrye.faulttolerance.api.CircuitBreakerMaintenance breakers;
+
+    @Inject
     RangeClient client;
 
     @Inject
@@ -78,6 +81,7 @@ class SharedTierTest {
     void reset() {
         upstream.resetAll();
         cache.invalidateAll();
+        breakers.resetAll();
         redisData.flushall();
         upstream.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)
                 .withBody("0000000000000000000000000000000000A:0\r\n" + SUFFIX + ":77")));

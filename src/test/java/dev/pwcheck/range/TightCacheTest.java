@@ -49,12 +49,16 @@ class TightCacheTest {
     RangeCache cache;
 
     @Inject
+    io.smallrye.faulttolerance.api.CircuitBreakerMaintenance breakers;
+
+    @Inject
     AdjustableTicker ticker;
 
     @BeforeEach
     void reset() {
         upstream.resetAll();
         cache.invalidateAll();
+        breakers.resetAll();
     }
 
     /** A range of 100 hashes: about 2.3 KB in the cache, so only a few fit in 12,000 bytes. */
