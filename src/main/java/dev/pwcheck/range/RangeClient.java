@@ -202,7 +202,7 @@ public class RangeClient {
     }
 
     /** Full-jitter exponential back-off, except that an upstream's Retry-After (within the cap) is taken as given. */
-    private static final class Backoff implements CustomBackoffStrategy {
+    static final class Backoff implements CustomBackoffStrategy {
         private final UpstreamConfig.Retry retry;
         private long ceiling;
 
