@@ -8,13 +8,13 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.RestResponse;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -99,7 +99,7 @@ public class RangeClient {
                 .jitter(0, ChronoUnit.MILLIS) // our back-off draws its own jitter
                 .maxDuration(deadline.toMillis(), ChronoUnit.MILLIS)
                 .whenException(this::isTransient)
-                .withCustomBackoff().strategy(() -> new Backoff(retry)).done()
+                .withCustomBackoff().strategy(() -> new Backoff(retry.maxDelay(), retry.retryAfterCap())).done()
                 .onRetry(retries::increment)
                 .done()
                 .withCircuitBreaker()
@@ -143,12 +143,12 @@ public class RangeClient {
     /** One HTTP request, classified and measured. */
     private Uni<CompactRange> attempt(String prefix) {
         long start = System.nanoTime();
-        return api.range(prefix, config.userAgent())
+        return readCapped(api.range(prefix, config.userAgent()))
                 // The per-attempt timeout lives here rather than in the guard: failing the Uni cancels the HTTP
                 // request, which frees its connection and bulkhead slot at once.
                 .ifNoItem().after(config.timeout())
                 .failWith(() -> new UpstreamException(FailureCause.TIMEOUT, "upstream did not answer within " + config.timeout()))
-                .map(this::toRange)
+                .map(body -> parser.parse(body.bytes, body.length))
                 .onFailure().transform(UpstreamException::classify)
                 .onItemOrFailure().invoke((range, failure) -> {
                     long elapsed = System.nanoTime() - start;
@@ -161,12 +161,32 @@ public class RangeClient {
                 });
     }
 
-    private CompactRange toRange(RestResponse<byte[]> response) {
-        if (response.getStatus() != 200) {
-            throw new UpstreamException(FailureCause.UNEXPECTED_STATUS, "upstream answered " + response.getStatus());
+    /**
+     * Collects the answer chunk by chunk and fails as soon as it passes the size cap; failing cancels the
+     * subscription, which closes the connection, so the rest of an oversized body is never read.
+     */
+    private Uni<Body> readCapped(Multi<byte[]> chunks) {
+        int cap = config.maxBodyBytes();
+        return chunks.collect().in(Body::new, (body, chunk) -> {
+            if ((long) body.length + chunk.length > cap) {
+                throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + cap + " bytes");
+            }
+            body.append(chunk);
+        });
+    }
+
+    /** A growing byte buffer; the parser reads it in place. */
+    private static final class Body {
+        byte[] bytes = new byte[64 * 1024];
+        int length;
+
+        void append(byte[] chunk) {
+            if (length + chunk.length > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + chunk.length));
+            }
+            System.arraycopy(chunk, 0, bytes, length, chunk.length);
+            length += chunk.length;
         }
-        byte[] body = response.getEntity();
-        return body == null ? CompactRange.EMPTY : parser.parse(body);
     }
 
     /** Connect failures and resets, 502/503/504 and 429 are worth another try; anything else would fail again. */
@@ -203,11 +223,13 @@ public class RangeClient {
 
     /** Full-jitter exponential back-off, except that an upstream's Retry-After (within the cap) is taken as given. */
     static final class Backoff implements CustomBackoffStrategy {
-        private final UpstreamConfig.Retry retry;
+        private final Duration maxDelay;
+        private final Duration retryAfterCap;
         private long ceiling;
 
-        Backoff(UpstreamConfig.Retry retry) {
-            this.retry = retry;
+        Backoff(Duration maxDelay, Duration retryAfterCap) {
+            this.maxDelay = maxDelay;
+            this.retryAfterCap = retryAfterCap;
         }
 
         @Override
@@ -218,11 +240,11 @@ public class RangeClient {
         @Override
         public long nextDelayInMillis(Throwable failure) {
             Duration asked = UpstreamException.classify(failure).retryAfter().orElse(null);
-            if (asked != null && asked.compareTo(retry.retryAfterCap()) <= 0) {
+            if (asked != null && asked.compareTo(retryAfterCap) <= 0) {
                 return asked.toMillis();
             }
             long wait = ThreadLocalRandom.current().nextLong(ceiling + 1);
-            ceiling = Math.min(ceiling * 2, Math.max(1, retry.maxDelay().toMillis()));
+            ceiling = Math.min(ceiling * 2, Math.max(1, maxDelay.toMillis()));
             return wait;
         }
     }

@@ -111,6 +111,21 @@ class UpstreamFailureTest {
     }
 
     @Test
+    void aNoContentAnswerIsUnknownNotAnEmptyRange() {
+        answerUnknownThenRecover(aResponse().withStatus(204));
+    }
+
+    @Test
+    void aRedirectIsUnknownNotAnEmptyRange() {
+        answerUnknownThenRecover(aResponse().withStatus(301).withHeader("Location", "http://127.0.0.1:1/elsewhere"));
+    }
+
+    @Test
+    void aBodyDeclaredOver2MiBIsRefusedBeforeReadingIt() {
+        answerUnknownThenRecover(aResponse().withStatus(200).withBody(new byte[10 * 1024 * 1024]));
+    }
+
+    @Test
     void aSlowUpstreamIsUnknownWithinTheTimeout() {
         answerUnknownThenRecover(aResponse().withStatus(200).withFixedDelay(5000).withBody(rangeBody(line(suffix(HASH), 9))));
     }
