@@ -22,7 +22,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -44,7 +43,6 @@ public class RangeClient {
     /** Histogram buckets: enough for p50/p99 around a 2 s budget without a hundred series per outcome. */
     private static final Duration[] SLO_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000)
             .map(Duration::ofMillis).toArray(Duration[]::new);
-    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** The name the breaker is known by to {@code CircuitBreakerMaintenance}. */
     public static final String BREAKER = "hibp-upstream";
 
@@ -58,7 +56,7 @@ public class RangeClient {
     private final Map<FailureCause, Counter> failures = new EnumMap<>(FailureCause.class);
     private final Map<CircuitBreakerState, Counter> transitions = new EnumMap<>(CircuitBreakerState.class);
     private final AtomicReference<CircuitBreakerState> breakerState = new AtomicReference<>(CircuitBreakerState.CLOSED);
-    private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+    private final ThrottledWarning failureWarning = new ThrottledWarning(Duration.ofSeconds(10));
 
     RangeClient(@RestClient HibpRangeApi api, UpstreamConfig config, @ConfigProperty(name = "pwcheck.deadline", defaultValue = "2s") Duration deadline,
             MeterRegistry registry) {
@@ -203,10 +201,7 @@ public class RangeClient {
 
     private void counted(UpstreamException failure) {
         failures.get(failure.failureCause()).increment();
-        long now = System.nanoTime();
-        long last = lastWarn.get();
-        // One line per interval: an outage fails every uncached check, and the metrics carry the full count.
-        if (now - last >= WARN_INTERVAL_NANOS && lastWarn.compareAndSet(last, now)) {
+        if (failureWarning.due()) {
             LOG.warnf("Upstream range request failed (%s): %s", failure.failureCause().tag(), failure.getMessage());
         }
     }

@@ -12,8 +12,6 @@ import org.jboss.logging.Logger;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The optional second cache tier, in Redis, so that a range fetched by one replica serves every replica. Values
@@ -28,7 +26,6 @@ public class SharedRangeTier {
     private static final String KEY_PREFIX = "pwcheck:range:sha1:";
     private static final byte FORMAT = 1;
     private static final int HEADER_BYTES = 1 + Long.BYTES;
-    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** A range as the shared tier holds it, with the wall-clock time it was fetched from upstream. */
     public record SharedRange(CompactRange range, long fetchedAtMillis) {
@@ -40,7 +37,7 @@ public class SharedRangeTier {
     private final Counter hits;
     private final Counter misses;
     private final Counter errors;
-    private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+    private final ThrottledWarning failureWarning = new ThrottledWarning(Duration.ofSeconds(30));
 
     public SharedRangeTier(CacheConfig config, Instance<ReactiveRedisDataSource> redis, MeterRegistry registry) {
         this.values = config.shared() == CacheConfig.Shared.REDIS ? redis.get().value(byte[].class) : null;
@@ -106,9 +103,7 @@ public class SharedRangeTier {
 
     private void failed(String operation, Throwable failure) {
         errors.increment();
-        long now = System.nanoTime();
-        long last = lastWarn.get();
-        if (now - last >= WARN_INTERVAL_NANOS && lastWarn.compareAndSet(last, now)) {
+        if (failureWarning.due()) {
             LOG.warnf("Shared cache %s failed (%s); carrying on with the in-process cache and upstream", operation,
                     failure.getClass().getSimpleName());
         }

@@ -3,6 +3,7 @@ package dev.pwcheck.check;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.pwcheck.support.FakeUpstream;
+import dev.pwcheck.support.ServiceState;
 import dev.pwcheck.support.InjectFakeUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
 import jakarta.inject.Inject;
@@ -44,16 +45,12 @@ class CheckEndpointTest {
     WireMockServer upstream;
 
     @Inject
-    dev.pwcheck.range.RangeCache cache;
-
-    @Inject
-    io.smallrye.faulttolerance.api.CircuitBreakerMaintenance breakers;
+    ServiceState service;
 
     @BeforeEach
     void freshUpstreamAndCache() {
         upstream.resetAll();
-        cache.invalidateAll();
-        breakers.resetAll();
+        service.reset();
     }
 
     private void serveRange(String prefix, String body) {

@@ -3,8 +3,8 @@ package dev.pwcheck.check;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
-import dev.pwcheck.range.RangeCache;
 import dev.pwcheck.support.FakeUpstream;
+import dev.pwcheck.support.ServiceState;
 import dev.pwcheck.support.InjectFakeUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,16 +45,12 @@ class UpstreamFailureTest {
     WireMockServer upstream;
 
     @Inject
-    RangeCache cache;
-
-    @Inject
-    io.smallrye.faulttolerance.api.CircuitBreakerMaintenance breakers;
+    ServiceState service;
 
     @BeforeEach
     void reset() {
         upstream.resetAll();
-        cache.invalidateAll();
-        breakers.resetAll();
+        service.reset();
     }
 
     private void answerUnknownThenRecover(ResponseDefinitionBuilder fault) {
@@ -68,11 +64,7 @@ class UpstreamFailureTest {
                 .body("verdict", equalTo("unknown"))
                 .body("count", equalTo(0));
 
-        // A retrying fetch may outlive the answer (it stops at the deadline); let it end before upstream heals.
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (cache.loadsInFlight() > 0 && System.nanoTime() < until) {
-            Thread.onSpinWait();
-        }
+        service.awaitNoFetches();
         // Nothing of the faulty answer was cached: once upstream heals, the next check asks again and gets it right.
         upstream.resetAll();
         upstream.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody(rangeBody(line(suffix(HASH), 9)))));

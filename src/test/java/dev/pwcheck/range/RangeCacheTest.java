@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.pwcheck.check.CheckResource;
 import dev.pwcheck.support.AdjustableTicker;
 import dev.pwcheck.support.FakeUpstream;
+import dev.pwcheck.support.ServiceState;
 import dev.pwcheck.support.InjectFakeUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -46,10 +47,7 @@ class RangeCacheTest {
     WireMockServer upstream;
 
     @Inject
-    RangeCache cache;
-
-    @Inject
-    io.smallrye.faulttolerance.api.CircuitBreakerMaintenance breakers;
+    ServiceState service;
 
     @Inject
     AdjustableTicker ticker;
@@ -60,8 +58,7 @@ class RangeCacheTest {
     @BeforeEach
     void reset() {
         upstream.resetAll();
-        cache.invalidateAll();
-        breakers.resetAll();
+        service.reset();
     }
 
     private void serveHealthy(int count) {

@@ -7,13 +7,14 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.pwcheck.check.CheckResource;
 import dev.pwcheck.support.AdjustableTicker;
 import dev.pwcheck.support.FakeUpstream;
+import dev.pwcheck.support.ServiceState;
+import dev.pwcheck.support.ServiceState;
 import dev.pwcheck.support.InjectFakeUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,13 +75,10 @@ class ResilienceTest {
     WireMockServer upstream;
 
     @Inject
-    RangeCache cache;
-
-    @Inject
     RangeClient client;
 
     @Inject
-    CircuitBreakerMaintenance breakers;
+    ServiceState service;
 
     @Inject
     AdjustableTicker ticker;
@@ -90,17 +88,8 @@ class ResilienceTest {
 
     @BeforeEach
     void reset() {
-        awaitNoFlights();
+        service.reset();
         upstream.resetAll();
-        cache.invalidateAll();
-        breakers.resetAll();
-    }
-
-    private void awaitNoFlights() {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (cache.loadsInFlight() > 0 && System.nanoTime() < until) {
-            Thread.onSpinWait();
-        }
     }
 
     private static String body(int count) {
@@ -166,7 +155,7 @@ class ResilienceTest {
         checkSha1("AAA07" + SUFFIX).time(lessThan(1000L), TimeUnit.MILLISECONDS)
                 .header(CheckResource.SOURCE_HEADER, "none").body("verdict", equalTo("unknown"));
 
-        awaitNoFlights();
+        service.awaitNoFetches();
         checkSha1("AAA07" + SUFFIX).header(CheckResource.SOURCE_HEADER, "cache").body("count", equalTo(8));
         upstream.verify(1, getRequestedFor(urlEqualTo("/range/AAA07")));
     }

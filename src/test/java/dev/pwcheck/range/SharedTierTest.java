@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.pwcheck.check.CheckResource;
 import dev.pwcheck.hash.Hex;
 import dev.pwcheck.support.FakeUpstream;
+import dev.pwcheck.support.ServiceState;
 import dev.pwcheck.support.InjectFakeUpstream;
 import dev.pwcheck.support.InjectLocalRedis;
 import dev.pwcheck.support.LocalRedis;
@@ -63,7 +64,7 @@ class SharedTierTest {
     RangeCache cache;
 
     @Inject
-    io.smallrye.faulttolerance.api.CircuitBreakerMaintenance breakers;
+    ServiceState service;
 
     @Inject
     RangeClient client;
@@ -80,8 +81,7 @@ class SharedTierTest {
     @BeforeEach
     void reset() {
         upstream.resetAll();
-        cache.invalidateAll();
-        breakers.resetAll();
+        service.reset();
         redisData.flushall();
         upstream.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)
                 .withBody("0000000000000000000000000000000000A:0\r\n" + SUFFIX + ":77")));

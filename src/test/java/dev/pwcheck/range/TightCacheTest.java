@@ -3,6 +3,7 @@ package dev.pwcheck.range;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.pwcheck.support.AdjustableTicker;
 import dev.pwcheck.support.FakeUpstream;
+import dev.pwcheck.support.ServiceState;
 import dev.pwcheck.support.InjectFakeUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -49,7 +50,7 @@ class TightCacheTest {
     RangeCache cache;
 
     @Inject
-    io.smallrye.faulttolerance.api.CircuitBreakerMaintenance breakers;
+    ServiceState service;
 
     @Inject
     AdjustableTicker ticker;
@@ -57,8 +58,7 @@ class TightCacheTest {
     @BeforeEach
     void reset() {
         upstream.resetAll();
-        cache.invalidateAll();
-        breakers.resetAll();
+        service.reset();
     }
 
     /** A range of 100 hashes: about 2.3 KB in the cache, so only a few fit in 12,000 bytes. */
