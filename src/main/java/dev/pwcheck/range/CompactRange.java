@@ -120,6 +120,16 @@ public final class CompactRange {
         return FIXED_OVERHEAD + entries.length;
     }
 
+    /** A digest of the entries, for validators (ETag): equal ranges give equal fingerprints. */
+    public String fingerprint() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(entries);
+            return Hex.upper(Arrays.copyOf(digest, 12));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
     /** The records as stored (sorted); the shared cache tier persists exactly these bytes. */
     byte[] records() {
         return entries;

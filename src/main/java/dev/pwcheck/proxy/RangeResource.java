@@ -1,0 +1,108 @@
+package dev.pwcheck.proxy;
+
+import dev.pwcheck.check.CheckResource;
+import dev.pwcheck.hash.Hex;
+import dev.pwcheck.hash.Sha1Hash;
+import dev.pwcheck.problem.Problem;
+import dev.pwcheck.problem.ProblemException;
+import dev.pwcheck.range.CacheConfig;
+import dev.pwcheck.range.RangeCache;
+import dev.pwcheck.range.RangeLookup;
+import dev.pwcheck.range.Source;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.util.Locale;
+
+/**
+ * {@code GET /range/{prefix}}: the HIBP range API served from our cache, so that existing HIBP clients and the
+ * registration form's browser code can do k-anonymity checks against this service by changing only a base URL.
+ * The answer is the same validated range the check endpoint uses, so the two always agree.
+ */
+@Path("/range")
+public class RangeResource {
+
+    static final String SHA1_MODE = "sha1";
+    static final String NTLM_MODE = "ntlm";
+
+    private final RangeCache ranges;
+    private final String freshCacheControl;
+    private final MeterRegistry registry;
+
+    RangeResource(RangeCache ranges, CacheConfig cacheConfig, MeterRegistry registry) {
+        this.ranges = ranges;
+        this.registry = registry;
+        // Browsers and proxies may keep a fresh range as long as we do; the corpus changes slowly.
+        this.freshCacheControl = "public, max-age=" + cacheConfig.ttl().toSeconds();
+    }
+
+    @GET
+    @Path("/{prefix}")
+    @Produces(MediaType.TEXT_PLAIN)
+    @Operation(summary = "The HIBP range API: every corpus hash starting with a 5-hex prefix, as SUFFIX:COUNT lines")
+    public Uni<Response> range(@PathParam("prefix") String prefix, @QueryParam("mode") String mode,
+            @HeaderParam("Add-Padding") String addPadding, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        if (prefix.length() != Sha1Hash.PREFIX_LENGTH || !Hex.isHex(prefix)) {
+            throw ProblemException.badRequest("the prefix must be 5 hexadecimal characters");
+        }
+        if (NTLM_MODE.equalsIgnoreCase(mode)) {
+            return Uni.createFrom().item(Problem.of(Response.Status.NOT_IMPLEMENTED, "NTLM ranges are not served yet").toResponse());
+        }
+        if (mode != null && !SHA1_MODE.equalsIgnoreCase(mode)) {
+            throw ProblemException.badRequest("mode must be sha1 or ntlm");
+        }
+        boolean padded = "true".equalsIgnoreCase(addPadding == null ? null : addPadding.trim());
+        return ranges.lookup(prefix.toUpperCase(Locale.ROOT))
+                .map(lookup -> answer(lookup, padded, ifNoneMatch))
+                .onFailure().recoverWithItem(failure -> {
+                    count(Source.NONE);
+                    return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE,
+                            "the range is not cached and the upstream cannot be reached; try again shortly").toResponse())
+                            .header(HttpHeaders.RETRY_AFTER, "5")
+                            .header(CheckResource.SOURCE_HEADER, Source.NONE.header())
+                            .build();
+                });
+    }
+
+    private Response answer(RangeLookup lookup, boolean padded, String ifNoneMatch) {
+        count(lookup.source());
+        // Weak: padded answers differ byte for byte, but hold the same range.
+        String etag = "W/\"" + lookup.range().fingerprint() + "\"";
+        String cacheControl = lookup.source() == Source.STALE ? "no-cache" : freshCacheControl;
+        Response.ResponseBuilder response = matches(ifNoneMatch, etag)
+                ? Response.notModified()
+                : Response.ok(RangeText.write(lookup.range(), padded), MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8"));
+        return response.header(HttpHeaders.ETAG, etag)
+                .header(HttpHeaders.CACHE_CONTROL, cacheControl)
+                .header(HttpHeaders.VARY, "Add-Padding")
+                .header(CheckResource.SOURCE_HEADER, lookup.source().header())
+                .build();
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.trim();
+            if (tag.equals("*") || tag.equals(etag) || ("W/" + tag).equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void count(Source source) {
+        registry.counter("pwcheck.range.requests", "source", source.header()).increment();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.pwcheck.proxy;
+
+import dev.pwcheck.hash.Hex;
+import dev.pwcheck.range.CompactRange;
+
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a range the way the HIBP range API does: {@code SUFFIX:COUNT} lines, 35 uppercase hex digits, sorted,
+ * CRLF between lines. With padding, random count-0 lines are merged in so that the answer holds a random number
+ * of lines (at least 800 to 1,000, a little more for larger ranges) and its size says nothing about the prefix.
+ */
+final class RangeText {
+
+    static final int PAD_MIN = 800;
+    static final int PAD_MAX = 1000;
+    /** Added on top of a range already past its random target, so even large ranges vary in size. */
+    private static final int PAD_EXTRA_MAX = 64;
+
+    /** Seeded at run time, per instance: padding must not be predictable from a build-time seed. */
+    private static final SecureRandom SEEDS = new SecureRandom();
+
+    private RangeText() {
+    }
+
+    static String write(CompactRange range, boolean padded) {
+        String[] padding = padded ? padding(range.size()) : new String[0];
+        StringBuilder out = new StringBuilder((range.size() + padding.length) * 40);
+        StringBuilder suffix = new StringBuilder(Hex.SUFFIX_CHARS);
+        int p = 0;
+        for (int i = 0; i < range.size(); i++) {
+            suffix.setLength(0);
+            range.appendSuffix(i, suffix);
+            while (p < padding.length && padding[p].compareTo(suffix.toString()) < 0) {
+                line(out, padding[p++], 0);
+            }
+            if (p < padding.length && padding[p].contentEquals(suffix)) {
+                p++; // a padding suffix equal to a real one would duplicate it; the real line wins
+            }
+            line(out, suffix, range.countAt(i));
+        }
+        while (p < padding.length) {
+            line(out, padding[p++], 0);
+        }
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, CharSequence suffix, int count) {
+        if (out.length() > 0) {
+            out.append("\r\n");
+        }
+        out.append(suffix).append(':').append(count);
+    }
+
+    private static String[] padding(int realEntries) {
+        SplittableRandom random = new SplittableRandom(SEEDS.nextLong());
+        int target = Math.max(realEntries, random.nextInt(PAD_MIN, PAD_MAX + 1)) + random.nextInt(PAD_EXTRA_MAX + 1);
+        String[] padding = new String[target - realEntries];
+        char[] digits = new char[Hex.SUFFIX_CHARS];
+        for (int i = 0; i < padding.length; i++) {
+            for (int d = 0; d < digits.length; d++) {
+                digits[d] = "0123456789ABCDEF".charAt(random.nextInt(16));
+            }
+            padding[i] = new String(digits);
+        }
+        Arrays.sort(padding);
+        return padding;
+    }
+}
