@@ -33,7 +33,7 @@ public final class BenchRanges {
     }
 
     public static CompactRange parse(byte[] answer) {
-        return new RangeParser(2 * 1024 * 1024, 100_000).parse(answer);
+        return new RangeParser(HashMode.SHA1, 2 * 1024 * 1024, 100_000).parse(answer);
     }
 
     /** A cache with nothing behind it: benchmarks only read what they stored. */

@@ -45,9 +45,14 @@ public final class Hex {
      * @return false when one of them is not a hex digit (dst is then partly written and must be discarded)
      */
     public static boolean packSuffix(byte[] src, int from, byte[] dst, int at) {
-        for (int i = 0; i < SUFFIX_CHARS; i += 2) {
+        return packSuffix(src, from, dst, at, SUFFIX_CHARS);
+    }
+
+    /** As {@link #packSuffix(byte[], int, byte[], int)}, for a suffix of {@code chars} (odd) hex digits. */
+    public static boolean packSuffix(byte[] src, int from, byte[] dst, int at, int chars) {
+        for (int i = 0; i < chars; i += 2) {
             int hi = nibble(src[from + i]);
-            int lo = i + 1 < SUFFIX_CHARS ? nibble(src[from + i + 1]) : 0;
+            int lo = i + 1 < chars ? nibble(src[from + i + 1]) : 0;
             if ((hi | lo) < 0) {
                 return false;
             }
@@ -58,10 +63,15 @@ public final class Hex {
 
     /** As {@link #packSuffix(byte[], int, byte[], int)}, from characters. */
     public static byte[] packSuffix(CharSequence src, int from) {
-        byte[] dst = new byte[SUFFIX_BYTES];
-        for (int i = 0; i < SUFFIX_CHARS; i += 2) {
+        return packSuffix(src, from, SUFFIX_CHARS);
+    }
+
+    /** As {@link #packSuffix(CharSequence, int)}, for a suffix of {@code chars} (odd) hex digits. */
+    public static byte[] packSuffix(CharSequence src, int from, int chars) {
+        byte[] dst = new byte[(chars + 1) / 2];
+        for (int i = 0; i < chars; i += 2) {
             int hi = nibble(src.charAt(from + i));
-            int lo = i + 1 < SUFFIX_CHARS ? nibble(src.charAt(from + i + 1)) : 0;
+            int lo = i + 1 < chars ? nibble(src.charAt(from + i + 1)) : 0;
             if ((hi | lo) < 0) {
                 throw new IllegalArgumentException("not a hex suffix");
             }
@@ -70,9 +80,9 @@ public final class Hex {
         return dst;
     }
 
-    /** Appends the packed suffix at {@code at} as 35 uppercase hex digits. */
-    public static void appendSuffix(byte[] packed, int at, StringBuilder out) {
-        for (int i = 0; i < SUFFIX_CHARS; i++) {
+    /** Appends the packed suffix at {@code at} as {@code chars} uppercase hex digits. */
+    public static void appendSuffix(byte[] packed, int at, int chars, StringBuilder out) {
+        for (int i = 0; i < chars; i++) {
             int b = packed[at + i / 2];
             out.append(UPPER[(i & 1) == 0 ? (b >>> 4) & 0xF : b & 0xF]);
         }

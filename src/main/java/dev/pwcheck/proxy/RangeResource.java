@@ -6,6 +6,7 @@ import dev.pwcheck.hash.Sha1Hash;
 import dev.pwcheck.problem.Problem;
 import dev.pwcheck.problem.ProblemException;
 import dev.pwcheck.range.CacheConfig;
+import dev.pwcheck.range.HashMode;
 import dev.pwcheck.range.RangeCache;
 import dev.pwcheck.range.RangeLookup;
 import dev.pwcheck.range.Source;
@@ -32,9 +33,6 @@ import java.util.Locale;
 @Path("/range")
 public class RangeResource {
 
-    static final String SHA1_MODE = "sha1";
-    static final String NTLM_MODE = "ntlm";
-
     private final RangeCache ranges;
     private final String freshCacheControl;
     private final MeterRegistry registry;
@@ -49,20 +47,15 @@ public class RangeResource {
     @GET
     @Path("/{prefix}")
     @Produces(MediaType.TEXT_PLAIN)
-    @Operation(summary = "The HIBP range API: every corpus hash starting with a 5-hex prefix, as SUFFIX:COUNT lines")
+    @Operation(summary = "The HIBP range API: every corpus hash (SHA-1, or NTLM with mode=ntlm) starting with a 5-hex prefix, as SUFFIX:COUNT lines")
     public Uni<Response> range(@PathParam("prefix") String prefix, @QueryParam("mode") String mode,
             @HeaderParam("Add-Padding") String addPadding, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         if (prefix.length() != Sha1Hash.PREFIX_LENGTH || !Hex.isHex(prefix)) {
             throw ProblemException.badRequest("the prefix must be 5 hexadecimal characters");
         }
-        if (NTLM_MODE.equalsIgnoreCase(mode)) {
-            return Uni.createFrom().item(Problem.of(Response.Status.NOT_IMPLEMENTED, "NTLM ranges are not served yet").toResponse());
-        }
-        if (mode != null && !SHA1_MODE.equalsIgnoreCase(mode)) {
-            throw ProblemException.badRequest("mode must be sha1 or ntlm");
-        }
-        boolean padded = "true".equalsIgnoreCase(addPadding == null ? null : addPadding.trim());
-        return ranges.lookup(prefix.toUpperCase(Locale.ROOT))
+        HashMode hashMode = HashMode.fromWire(mode).orElseThrow(() -> ProblemException.badRequest("mode must be sha1 or ntlm"));
+        boolean padded = addPadding != null && "true".equalsIgnoreCase(addPadding.trim());
+        return ranges.lookup(hashMode, prefix.toUpperCase(Locale.ROOT))
                 .map(lookup -> answer(lookup, padded, ifNoneMatch))
                 .onFailure().recoverWithItem(failure -> {
                     count(Source.NONE);

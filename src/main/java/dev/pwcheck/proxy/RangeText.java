@@ -1,6 +1,5 @@
 package dev.pwcheck.proxy;
 
-import dev.pwcheck.hash.Hex;
 import dev.pwcheck.range.CompactRange;
 
 import java.security.SecureRandom;
@@ -8,7 +7,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Writes a range the way the HIBP range API does: {@code SUFFIX:COUNT} lines, 35 uppercase hex digits, sorted,
+ * Writes a range the way the HIBP range API does: {@code SUFFIX:COUNT} lines, uppercase hex (35 digits for
+ * SHA-1, 27 for NTLM), sorted,
  * CRLF between lines. With padding, random count-0 lines are merged in so that the answer holds a random number
  * of lines (at least 800 to 1,000, a little more for larger ranges) and its size says nothing about the prefix.
  */
@@ -26,9 +26,9 @@ final class RangeText {
     }
 
     static String write(CompactRange range, boolean padded) {
-        String[] padding = padded ? padding(range.size()) : new String[0];
-        StringBuilder out = new StringBuilder((range.size() + padding.length) * 40);
-        StringBuilder suffix = new StringBuilder(Hex.SUFFIX_CHARS);
+        String[] padding = padded ? padding(range.size(), range.suffixChars()) : new String[0];
+        StringBuilder out = new StringBuilder((range.size() + padding.length) * (range.suffixChars() + 5));
+        StringBuilder suffix = new StringBuilder(range.suffixChars());
         int p = 0;
         for (int i = 0; i < range.size(); i++) {
             suffix.setLength(0);
@@ -54,11 +54,11 @@ final class RangeText {
         out.append(suffix).append(':').append(count);
     }
 
-    private static String[] padding(int realEntries) {
+    private static String[] padding(int realEntries, int suffixChars) {
         SplittableRandom random = new SplittableRandom(SEEDS.nextLong());
         int target = Math.max(realEntries, random.nextInt(PAD_MIN, PAD_MAX + 1)) + random.nextInt(PAD_EXTRA_MAX + 1);
         String[] padding = new String[target - realEntries];
-        char[] digits = new char[Hex.SUFFIX_CHARS];
+        char[] digits = new char[suffixChars];
         for (int i = 0; i < padding.length; i++) {
             for (int d = 0; d < digits.length; d++) {
                 digits[d] = "0123456789ABCDEF".charAt(random.nextInt(16));

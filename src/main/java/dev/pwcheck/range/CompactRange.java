@@ -5,55 +5,81 @@ import dev.pwcheck.hash.Hex;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * One range (all hashes sharing a 5-hex prefix) in the form the cache keeps: a single sorted byte array of
- * fixed-width records, 18 bytes of packed suffix followed by a 4-byte big-endian count. About 22 bytes a hash
- * where the upstream's text takes 40 and a {@code Map<String,Integer>} over 100, and a lookup is a binary search.
- * Padding (count 0) never gets here: the parser drops it, so every entry stored is a real breach count.
+ * fixed-width records, the packed suffix (18 bytes for SHA-1, 14 for NTLM) followed by a 4-byte big-endian
+ * count. About 22 bytes a SHA-1 hash where the upstream's text takes 40 and a {@code Map<String,Integer>} over
+ * 100. Padding (count 0) never gets here: the parser drops it, so every entry stored is a real breach count.
  */
 public final class CompactRange {
 
-    static final int ENTRY_BYTES = Hex.SUFFIX_BYTES + Integer.BYTES;
-    /** Object header + array reference + array header, rounded as a 64-bit JVM with compressed oops lays them out. */
-    private static final int FIXED_OVERHEAD = 16 + 16;
-
+    /** Object header + array reference + width, and the array header, as a 64-bit JVM with compressed oops lays them out. */
+    private static final int FIXED_OVERHEAD = 24 + 16;
     private static final int INTERPOLATION_STEPS = 4;
     private static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final Map<HashMode, CompactRange> EMPTY = new EnumMap<>(HashMode.class);
 
-    public static final CompactRange EMPTY = new CompactRange(new byte[0]);
+    static {
+        for (HashMode mode : HashMode.values()) {
+            EMPTY.put(mode, new CompactRange(new byte[0], mode.suffixBytes()));
+        }
+    }
+
+    /** Bytes of one record for ranges of {@code mode}. */
+    static int entryBytes(HashMode mode) {
+        return mode.suffixBytes() + Integer.BYTES;
+    }
 
     private final byte[] entries;
+    private final int suffixBytes;
 
-    private CompactRange(byte[] entries) {
+    private CompactRange(byte[] entries, int suffixBytes) {
         this.entries = entries;
+        this.suffixBytes = suffixBytes;
+    }
+
+    public static CompactRange empty(HashMode mode) {
+        return EMPTY.get(mode);
     }
 
     /**
      * Builds a range from records laid out as described above, in any order. Duplicate suffixes keep the
      * highest count, so a repeated line can never lower a breach count.
      */
-    static CompactRange of(byte[] records, int size) {
+    static CompactRange of(HashMode mode, byte[] records, int size) {
         if (size == 0) {
-            return EMPTY;
+            return empty(mode);
         }
-        byte[] sorted = isStrictlySorted(records, size) ? Arrays.copyOf(records, size * ENTRY_BYTES) : sortMerging(records, size);
-        return new CompactRange(sorted);
+        int width = entryBytes(mode);
+        byte[] sorted = isStrictlySorted(records, size, mode.suffixBytes())
+                ? Arrays.copyOf(records, size * width)
+                : sortMerging(records, size, mode.suffixBytes());
+        return new CompactRange(sorted, mode.suffixBytes());
     }
 
     public int size() {
-        return entries.length / ENTRY_BYTES;
+        return entries.length / entryBytes();
+    }
+
+    private int entryBytes() {
+        return suffixBytes + Integer.BYTES;
     }
 
     /**
      * Times the hash with this packed suffix was seen in breaches; 0 when the range does not hold it.
-     * Suffixes are SHA-1 bits, so they are spread evenly: interpolating on the first 8 bytes lands next to the
+     * Suffixes are hash bits, so they are spread evenly: interpolating on the first 8 bytes lands next to the
      * answer in two or three probes where a binary search takes ten, and each probe into a range that is not in
      * the CPU cache is a memory stall. A few interpolation steps at most, then binary search, so an upstream that
      * sent skewed data costs a slower lookup, never a wrong one.
      */
     public int count(byte[] packedSuffix) {
+        int width = entryBytes();
         int low = 0;
         int high = size() - 1;
         long key = firstLong(packedSuffix, 0);
@@ -67,7 +93,7 @@ public final class CompactRange {
             if (cmp == 0) {
                 return countAt(mid);
             }
-            long midValue = firstLong(entries, mid * ENTRY_BYTES);
+            long midValue = firstLong(entries, mid * width);
             if (cmp < 0) {
                 low = mid + 1;
                 lowValue = midValue;
@@ -94,8 +120,8 @@ public final class CompactRange {
     }
 
     private int compareAt(int index, byte[] packedSuffix) {
-        int at = index * ENTRY_BYTES;
-        return Arrays.compareUnsigned(entries, at, at + Hex.SUFFIX_BYTES, packedSuffix, 0, Hex.SUFFIX_BYTES);
+        int at = index * entryBytes();
+        return Arrays.compareUnsigned(entries, at, at + suffixBytes, packedSuffix, 0, suffixBytes);
     }
 
     private static long firstLong(byte[] bytes, int at) {
@@ -107,12 +133,16 @@ public final class CompactRange {
     }
 
     public int countAt(int index) {
-        return readCount(entries, index * ENTRY_BYTES + Hex.SUFFIX_BYTES);
+        return readCount(entries, index * entryBytes() + suffixBytes);
     }
 
-    /** Appends the suffix of entry {@code index} as 35 uppercase hex digits. */
+    /** Appends the suffix of entry {@code index} in uppercase hex (35 digits for SHA-1, 27 for NTLM). */
     public void appendSuffix(int index, StringBuilder out) {
-        Hex.appendSuffix(entries, index * ENTRY_BYTES, out);
+        Hex.appendSuffix(entries, index * entryBytes(), suffixChars(), out);
+    }
+
+    public int suffixChars() {
+        return 2 * suffixBytes - 1;
     }
 
     /** Heap this range occupies, the weight the byte-bounded cache charges for it. */
@@ -123,9 +153,9 @@ public final class CompactRange {
     /** A digest of the entries, for validators (ETag): equal ranges give equal fingerprints. */
     public String fingerprint() {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(entries);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(entries);
             return Hex.upper(Arrays.copyOf(digest, 12));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
     }
@@ -146,57 +176,59 @@ public final class CompactRange {
         records[at + 3] = (byte) count;
     }
 
-    private static int compareSuffix(byte[] a, int i, byte[] b, int j) {
-        return Arrays.compareUnsigned(a, i * ENTRY_BYTES, i * ENTRY_BYTES + Hex.SUFFIX_BYTES,
-                b, j * ENTRY_BYTES, j * ENTRY_BYTES + Hex.SUFFIX_BYTES);
+    private static int compareSuffix(byte[] a, int i, byte[] b, int j, int suffixBytes) {
+        int width = suffixBytes + Integer.BYTES;
+        return Arrays.compareUnsigned(a, i * width, i * width + suffixBytes, b, j * width, j * width + suffixBytes);
     }
 
-    private static boolean isStrictlySorted(byte[] records, int size) {
+    private static boolean isStrictlySorted(byte[] records, int size, int suffixBytes) {
         for (int i = 1; i < size; i++) {
-            if (compareSuffix(records, i - 1, records, i) >= 0) {
+            if (compareSuffix(records, i - 1, records, i, suffixBytes) >= 0) {
                 return false;
             }
         }
         return true;
     }
 
-    private static byte[] sortMerging(byte[] records, int size) {
+    private static byte[] sortMerging(byte[] records, int size, int suffixBytes) {
+        int width = suffixBytes + Integer.BYTES;
         Integer[] order = new Integer[size];
         for (int i = 0; i < size; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (x, y) -> compareSuffix(records, x, records, y));
-        byte[] out = new byte[size * ENTRY_BYTES];
+        Arrays.sort(order, (x, y) -> compareSuffix(records, x, records, y, suffixBytes));
+        byte[] out = new byte[size * width];
         int n = 0;
         for (int i = 0; i < size; i++) {
             int src = order[i];
-            if (n > 0 && compareSuffix(out, n - 1, records, src) == 0) {
-                int countAt = (n - 1) * ENTRY_BYTES + Hex.SUFFIX_BYTES;
-                int other = readCount(records, src * ENTRY_BYTES + Hex.SUFFIX_BYTES);
+            if (n > 0 && compareSuffix(out, n - 1, records, src, suffixBytes) == 0) {
+                int countAt = (n - 1) * width + suffixBytes;
+                int other = readCount(records, src * width + suffixBytes);
                 writeCount(out, countAt, Math.max(readCount(out, countAt), other));
                 continue;
             }
-            System.arraycopy(records, src * ENTRY_BYTES, out, n * ENTRY_BYTES, ENTRY_BYTES);
+            System.arraycopy(records, src * width, out, n * width, width);
             n++;
         }
-        return n == size ? out : Arrays.copyOf(out, n * ENTRY_BYTES);
+        return n == size ? out : Arrays.copyOf(out, n * width);
     }
 
     /** Rebuilds a range from {@link #records()} read back from the shared tier, refusing anything malformed. */
-    static CompactRange fromRecords(byte[] records) {
-        if (records.length % ENTRY_BYTES != 0) {
+    static CompactRange fromRecords(HashMode mode, byte[] records) {
+        int width = entryBytes(mode);
+        if (records.length % width != 0) {
             throw new IllegalArgumentException("range records are not a whole number of entries");
         }
-        int size = records.length / ENTRY_BYTES;
-        if (!isStrictlySorted(records, size)) {
+        int size = records.length / width;
+        if (!isStrictlySorted(records, size, mode.suffixBytes())) {
             throw new IllegalArgumentException("range records are not sorted");
         }
-        CompactRange range = new CompactRange(records);
+        CompactRange range = new CompactRange(records, mode.suffixBytes());
         for (int i = 0; i < size; i++) {
-            if (range.countAt(i) <= 0 || (records[i * ENTRY_BYTES + Hex.SUFFIX_BYTES - 1] & 0x0F) != 0) {
+            if (range.countAt(i) <= 0 || (records[i * width + mode.suffixBytes() - 1] & 0x0F) != 0) {
                 throw new IllegalArgumentException("range records hold an invalid entry");
             }
         }
-        return size == 0 ? EMPTY : range;
+        return size == 0 ? empty(mode) : range;
     }
 }

@@ -5,6 +5,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
@@ -19,10 +20,12 @@ interface HibpRangeApi {
     /**
      * The answer arrives as it is read, so {@link RangeClient} can stop at the size cap instead of buffering
      * whatever a broken or hostile upstream sends. Padding is always asked for so that the size of the answer
-     * says nothing about the prefix. Any status but 200 fails via {@link UpstreamStatusMapper}.
+     * says nothing about the prefix. {@code mode} is null for SHA-1 (no parameter sent) or {@code ntlm}. Any status
+     * but 200 fails via {@link UpstreamStatusMapper}.
      */
     @GET
     @Path("/{prefix}")
     @ClientHeaderParam(name = "Add-Padding", value = "true")
-    Multi<byte[]> range(@PathParam("prefix") String prefix, @HeaderParam(HttpHeaders.USER_AGENT) String userAgent);
+    Multi<byte[]> range(@PathParam("prefix") String prefix, @QueryParam("mode") String mode,
+            @HeaderParam(HttpHeaders.USER_AGENT) String userAgent);
 }

@@ -94,11 +94,15 @@ public class RangeCache {
     }
 
     /**
-     * The fast path: the range for {@code prefix} if it can be answered from memory right now (fresh, or stale
+     * The fast path: the SHA-1 range for {@code prefix} if it can be answered from memory right now (fresh, or stale
      * within the retry back-off), else null. Needs no subscription, so a cached check costs no reactive plumbing.
      */
     public RangeLookup cachedLookup(String prefix) {
-        CachedRange cached = ranges.getIfPresent(prefix);
+        return cached(prefix);
+    }
+
+    private RangeLookup cached(String key) {
+        CachedRange cached = ranges.getIfPresent(key);
         if (cached == null) {
             return null;
         }
@@ -115,7 +119,7 @@ public class RangeCache {
     }
 
     /**
-     * Any range held for {@code prefix}, however old (within max-stale), marked stale: the answer when a check's
+     * Any SHA-1 range held for {@code prefix}, however old (within max-stale), marked stale: the answer when a check's
      * deadline passes while its refresh is still under way.
      */
     public RangeLookup staleLookup(String prefix) {
@@ -127,51 +131,71 @@ public class RangeCache {
         return new RangeLookup(cached.range, Source.STALE);
     }
 
-    /** @return the range for {@code prefix}, or a failure ({@link UpstreamException}) when none is usable */
+    /** @return the SHA-1 range for {@code prefix}, or a failure ({@link UpstreamException}) when none is usable */
     public Uni<RangeLookup> lookup(String prefix) {
-        RangeLookup ready = cachedLookup(prefix);
+        return lookup(HashMode.SHA1, prefix);
+    }
+
+    /** @return the range of {@code mode} for {@code prefix}, or a failure ({@link UpstreamException}) when none is usable */
+    public Uni<RangeLookup> lookup(HashMode mode, String prefix) {
+        String key = key(mode, prefix);
+        RangeLookup ready = cached(key);
         if (ready != null) {
             return Uni.createFrom().item(ready);
         }
         misses.increment();
-        if (negativeTtlNanos > 0 && recentFailures.getIfPresent(prefix) != null && ranges.getIfPresent(prefix) == null) {
+        if (negativeTtlNanos > 0 && recentFailures.getIfPresent(key) != null && ranges.getIfPresent(key) == null) {
             return Uni.createFrom().failure(new UpstreamException(FailureCause.RECENT_FAILURE, "upstream failed for this range moments ago"));
         }
-        return inflight.computeIfAbsent(prefix, this::load);
+        return inflight.computeIfAbsent(key, this::load);
     }
 
-    private Uni<RangeLookup> load(String prefix) {
+    /** SHA-1 ranges, the hot path, are keyed by the bare prefix; other corpora get a namespace of their own. */
+    private static String key(HashMode mode, String prefix) {
+        return mode == HashMode.SHA1 ? prefix : mode.wire() + ":" + prefix;
+    }
+
+    private static HashMode modeOf(String key) {
+        return key.length() == 5 ? HashMode.SHA1 : HashMode.fromWire(key.substring(0, key.indexOf(':'))).orElseThrow();
+    }
+
+    private static String prefixOf(String key) {
+        return key.substring(key.length() - 5);
+    }
+
+    private Uni<RangeLookup> load(String key) {
         AtomicReference<Uni<RangeLookup>> self = new AtomicReference<>();
-        Uni<RangeLookup> flight = sharedTier.get(prefix)
+        Uni<RangeLookup> flight = sharedTier.get(modeOf(key), prefixOf(key))
                 .flatMap(fromShared -> {
                     if (fromShared != null && wallClockAgeNanos(fromShared) < ttlNanos) {
-                        store(prefix, fromShared.range(), ticker.read() - wallClockAgeNanos(fromShared));
+                        store(key, fromShared.range(), ticker.read() - wallClockAgeNanos(fromShared));
                         return Uni.createFrom().item(new RangeLookup(fromShared.range(), Source.CACHE));
                     }
-                    return fetch(prefix, fromShared);
+                    return fetch(key, fromShared);
                 })
-                .onTermination().invoke(() -> inflight.remove(prefix, self.get()))
+                .onTermination().invoke(() -> inflight.remove(key, self.get()))
                 .memoize().indefinitely();
         self.set(flight);
         return flight;
     }
 
-    private Uni<RangeLookup> fetch(String prefix, SharedRangeTier.SharedRange expiredShared) {
+    private Uni<RangeLookup> fetch(String key, SharedRangeTier.SharedRange expiredShared) {
         long start = ticker.read();
-        return upstream.fetch(prefix)
+        HashMode mode = modeOf(key);
+        return upstream.fetch(mode, prefixOf(key))
                 .map(range -> {
                     loads.record(ticker.read() - start, TimeUnit.NANOSECONDS);
-                    store(prefix, range, start);
-                    sharedTier.put(prefix, range, System.currentTimeMillis());
+                    store(key, range, start);
+                    sharedTier.put(mode, prefixOf(key), range, System.currentTimeMillis());
                     return new RangeLookup(range, Source.UPSTREAM);
                 })
-                .onFailure().recoverWithUni(failure -> staleOrFail(prefix, expiredShared, failure));
+                .onFailure().recoverWithUni(failure -> staleOrFail(key, expiredShared, failure));
     }
 
-    /** Caches {@code range} as fetched at ticker time {@code fetchedAt}; package-private for the heap benchmark. */
-    CachedRange store(String prefix, CompactRange range, long fetchedAt) {
+    /** Caches {@code range} under {@code key} (a bare prefix for SHA-1) as fetched at ticker time {@code fetchedAt}. */
+    CachedRange store(String key, CompactRange range, long fetchedAt) {
         CachedRange cached = new CachedRange(range, fetchedAt);
-        ranges.put(prefix, cached);
+        ranges.put(key, cached);
         return cached;
     }
 
@@ -183,11 +207,11 @@ public class RangeCache {
         return TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - shared.fetchedAtMillis()));
     }
 
-    private Uni<RangeLookup> staleOrFail(String prefix, SharedRangeTier.SharedRange expiredShared, Throwable failure) {
-        CachedRange cached = ranges.getIfPresent(prefix);
+    private Uni<RangeLookup> staleOrFail(String key, SharedRangeTier.SharedRange expiredShared, Throwable failure) {
+        CachedRange cached = ranges.getIfPresent(key);
         if (cached == null && expiredShared != null && wallClockAgeNanos(expiredShared) < ttlNanos + maxStaleNanos) {
             // Another replica fetched this range once; yesterday's answer beats "unknown" here too.
-            cached = store(prefix, expiredShared.range(), ticker.read() - wallClockAgeNanos(expiredShared));
+            cached = store(key, expiredShared.range(), ticker.read() - wallClockAgeNanos(expiredShared));
         }
         if (cached != null) {
             cached.retryNotBefore = ticker.read() + staleRetryNanos;
@@ -195,7 +219,7 @@ public class RangeCache {
             return Uni.createFrom().item(new RangeLookup(cached.range, Source.STALE));
         }
         if (negativeTtlNanos > 0) {
-            recentFailures.put(prefix, Boolean.TRUE);
+            recentFailures.put(key, Boolean.TRUE);
         }
         return Uni.createFrom().failure(failure);
     }

@@ -48,7 +48,7 @@ public class RangeClient {
 
     private final HibpRangeApi api;
     private final UpstreamConfig config;
-    private final RangeParser parser;
+    private final Map<HashMode, RangeParser> parsers = new EnumMap<>(HashMode.class);
     private final TypedGuard<Uni<CompactRange>> guard;
     private final Timer successTimer;
     private final Timer failureTimer;
@@ -62,7 +62,9 @@ public class RangeClient {
             MeterRegistry registry) {
         this.api = api;
         this.config = config;
-        this.parser = new RangeParser(config.maxBodyBytes(), config.maxLines());
+        for (HashMode mode : HashMode.values()) {
+            parsers.put(mode, new RangeParser(mode, config.maxBodyBytes(), config.maxLines()));
+        }
         this.successTimer = requestTimer(registry, "success");
         this.failureTimer = requestTimer(registry, "failure");
         this.retries = Counter.builder("pwcheck.upstream.retries").description("Upstream requests retried after a transient failure")
@@ -122,8 +124,8 @@ public class RangeClient {
     }
 
     /** @return the range for {@code prefix} (5 uppercase hex), or a failure that is always an {@link UpstreamException} */
-    public Uni<CompactRange> fetch(String prefix) {
-        return Uni.createFrom().deferred(() -> guard.get(() -> attempt(prefix)))
+    public Uni<CompactRange> fetch(HashMode mode, String prefix) {
+        return Uni.createFrom().deferred(() -> guard.get(() -> attempt(mode, prefix)))
                 .onFailure().transform(failure -> {
                     UpstreamException upstream = UpstreamException.classify(failure);
                     // Attempts count their own failures; these causes never reached an attempt.
@@ -139,9 +141,10 @@ public class RangeClient {
     }
 
     /** One HTTP request, classified and measured. */
-    private Uni<CompactRange> attempt(String prefix) {
+    private Uni<CompactRange> attempt(HashMode mode, String prefix) {
         long start = System.nanoTime();
-        return readCapped(api.range(prefix, config.userAgent()))
+        RangeParser parser = parsers.get(mode);
+        return readCapped(api.range(prefix, mode == HashMode.SHA1 ? null : mode.wire(), config.userAgent()))
                 // The per-attempt timeout lives here rather than in the guard: failing the Uni cancels the HTTP
                 // request, which frees its connection and bulkhead slot at once.
                 .ifNoItem().after(config.timeout())

@@ -5,18 +5,20 @@ import dev.pwcheck.hash.Hex;
 import java.util.Arrays;
 
 /**
- * Reads an upstream range answer as untrusted input. Every line must be {@code ^[0-9A-Fa-f]{35}:[0-9]+$} (CRLF or
- * LF); one bad line rejects the whole answer, because a half-used range would answer "clean" for hashes it lost.
+ * Reads an upstream range answer as untrusted input. Every line must be {@code ^[0-9A-Fa-f]{35}:[0-9]+$} (27 hex
+ * digits for NTLM; CRLF or LF); one bad line rejects the whole answer, because a half-used range would answer "clean" for hashes it lost.
  */
 public final class RangeParser {
 
     /** Digits in the largest count we store (an int); longer counts are not a real corpus. */
     private static final int MAX_COUNT_DIGITS = 10;
 
+    private final HashMode mode;
     private final int maxBytes;
     private final int maxLines;
 
-    public RangeParser(int maxBytes, int maxLines) {
+    public RangeParser(HashMode mode, int maxBytes, int maxLines) {
+        this.mode = mode;
         this.maxBytes = maxBytes;
         this.maxLines = maxLines;
     }
@@ -31,7 +33,8 @@ public final class RangeParser {
         if (length > maxBytes) {
             throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + maxBytes + " bytes");
         }
-        byte[] records = new byte[Math.min(estimateLines(length), maxLines) * CompactRange.ENTRY_BYTES];
+        int width = CompactRange.entryBytes(mode);
+        byte[] records = new byte[Math.min(estimateLines(length), maxLines) * width];
         int stored = 0;
         int lines = 0;
         int pos = 0;
@@ -46,22 +49,22 @@ public final class RangeParser {
             }
             int count = parseLine(body, pos, lineEnd);
             if (count > 0) {
-                if ((stored + 1) * CompactRange.ENTRY_BYTES > records.length) {
-                    records = Arrays.copyOf(records, Math.max(records.length * 2, CompactRange.ENTRY_BYTES * 64));
+                if ((stored + 1) * width > records.length) {
+                    records = Arrays.copyOf(records, Math.max(records.length * 2, width * 64));
                 }
-                int at = stored * CompactRange.ENTRY_BYTES;
-                Hex.packSuffix(body, pos, records, at);
-                CompactRange.writeCount(records, at + Hex.SUFFIX_BYTES, count);
+                int at = stored * width;
+                Hex.packSuffix(body, pos, records, at, mode.suffixChars());
+                CompactRange.writeCount(records, at + mode.suffixBytes(), count);
                 stored++;
             }
             pos = end + 1;
         }
-        return CompactRange.of(records, stored);
+        return CompactRange.of(mode, records, stored);
     }
 
     /** @return the count on a valid line (0 for padding) */
-    private static int parseLine(byte[] body, int from, int to) {
-        int colon = from + Hex.SUFFIX_CHARS;
+    private int parseLine(byte[] body, int from, int to) {
+        int colon = from + mode.suffixChars();
         int digits = to - colon - 1;
         if (colon >= to || body[colon] != ':' || digits < 1 || digits > MAX_COUNT_DIGITS) {
             throw malformed();
@@ -85,9 +88,9 @@ public final class RangeParser {
         return (int) count;
     }
 
-    private static int estimateLines(int length) {
-        // A line is at least 38 bytes ("35 hex" + ':' + digit + LF); real answers are ~40.
-        return length / 38 + 1;
+    private int estimateLines(int length) {
+        // A line is at least the suffix, ':', one digit and LF; real answers have a few digits more.
+        return length / (mode.suffixChars() + 3) + 1;
     }
 
     private static UpstreamException malformed() {

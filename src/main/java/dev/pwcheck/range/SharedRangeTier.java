@@ -23,7 +23,7 @@ import java.time.Duration;
 public class SharedRangeTier {
 
     private static final Logger LOG = Logger.getLogger(SharedRangeTier.class);
-    private static final String KEY_PREFIX = "pwcheck:range:sha1:";
+    private static final String KEY_PREFIX = "pwcheck:range:";
     private static final byte FORMAT = 1;
     private static final int HEADER_BYTES = 1 + Long.BYTES;
 
@@ -59,13 +59,13 @@ public class SharedRangeTier {
     }
 
     /** @return the shared range, or a null item when there is none, the tier is off, or Redis failed */
-    public Uni<SharedRange> get(String prefix) {
+    public Uni<SharedRange> get(HashMode mode, String prefix) {
         if (values == null) {
             return Uni.createFrom().nullItem();
         }
-        return Uni.createFrom().deferred(() -> values.get(KEY_PREFIX + prefix))
+        return Uni.createFrom().deferred(() -> values.get(key(mode, prefix)))
                 .ifNoItem().after(timeout).fail()
-                .map(this::decode)
+                .map(value -> decode(mode, value))
                 .invoke(found -> (found == null ? misses : hits).increment())
                 .onFailure().recoverWithItem(failure -> {
                     failed("read", failure);
@@ -74,19 +74,24 @@ public class SharedRangeTier {
     }
 
     /** Stores a freshly fetched range for the other replicas; fire and forget. */
-    public void put(String prefix, CompactRange range, long fetchedAtMillis) {
+    public void put(HashMode mode, String prefix, CompactRange range, long fetchedAtMillis) {
         if (values == null) {
             return;
         }
         byte[] records = range.records();
         ByteBuffer value = ByteBuffer.allocate(HEADER_BYTES + records.length).put(FORMAT).putLong(fetchedAtMillis).put(records);
-        Uni.createFrom().deferred(() -> values.set(KEY_PREFIX + prefix, value.array(), new SetArgs().px(keep)))
+        Uni.createFrom().deferred(() -> values.set(key(mode, prefix), value.array(), new SetArgs().px(keep)))
                 .ifNoItem().after(timeout.multipliedBy(4)).fail()
                 .subscribe().with(ok -> {
                 }, failure -> failed("write", failure));
     }
 
-    private SharedRange decode(byte[] value) {
+    /** {@code pwcheck:range:sha1:ABCDE}, {@code pwcheck:range:ntlm:ABCDE}: the corpora never mix. */
+    static String key(HashMode mode, String prefix) {
+        return KEY_PREFIX + mode.wire() + ":" + prefix;
+    }
+
+    private SharedRange decode(HashMode mode, byte[] value) {
         if (value == null) {
             return null;
         }
@@ -98,7 +103,7 @@ public class SharedRangeTier {
         long fetchedAt = buffer.getLong();
         byte[] records = new byte[value.length - HEADER_BYTES];
         buffer.get(records);
-        return new SharedRange(CompactRange.fromRecords(records), fetchedAt);
+        return new SharedRange(CompactRange.fromRecords(mode, records), fetchedAt);
     }
 
     private void failed(String operation, Throwable failure) {

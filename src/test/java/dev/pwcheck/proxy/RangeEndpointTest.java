@@ -133,10 +133,28 @@ class RangeEndpointTest {
     }
 
     @Test
-    void anUnknownModeIsABadRequestAndNtlmIsNotServedYet() {
+    void anUnknownModeIsABadRequest() {
         given().queryParam("mode", "md5").when().get("/range/" + PREFIX).then().statusCode(400).contentType("application/problem+json");
-        given().queryParam("mode", "ntlm").when().get("/range/" + PREFIX).then().statusCode(501).contentType("application/problem+json");
         given().queryParam("mode", "sha1").when().get("/range/" + PREFIX).then().statusCode(200);
+        upstream.verify(1, getRequestedFor(urlEqualTo("/range/" + PREFIX)));
+    }
+
+    @Test
+    void ntlmRangesAreFetchedWithModeNtlmAndCachedApartFromSha1() {
+        upstream.stubFor(get(urlEqualTo("/range/" + PREFIX + "?mode=ntlm")).willReturn(aResponse().withStatus(200)
+                .withBody("FFFFFFFFFFFFFFFFFFFFFFFFFFF:2\r\n0000000000000000000000000A1:0\r\n0000000000000000000000000b2:40")));
+
+        String ntlm = given().queryParam("mode", "ntlm").when().get("/range/" + PREFIX).then().statusCode(200).extract().asString();
+        assertEquals("0000000000000000000000000B2:40\r\nFFFFFFFFFFFFFFFFFFFFFFFFFFF:2", ntlm);
+        assertEquals(String.join("\r\n", EXPECTED), range(PREFIX, Map.of()).asString());
+        given().queryParam("mode", "NTLM").when().get("/range/" + PREFIX).then().statusCode(200).header("X-Pwcheck-Source", "cache");
+
+        String padded = given().queryParam("mode", "ntlm").header("Add-Padding", "true").when().get("/range/" + PREFIX).asString();
+        assertTrue(padded.lines().allMatch(l -> l.matches("[0-9A-F]{27}:[0-9]+")), "27-digit suffixes throughout");
+        assertTrue(padded.lines().count() >= RangeText.PAD_MIN);
+
+        upstream.verify(1, getRequestedFor(urlEqualTo("/range/" + PREFIX + "?mode=ntlm")));
+        upstream.verify(1, getRequestedFor(urlEqualTo("/range/" + PREFIX)));
     }
 
     @Test

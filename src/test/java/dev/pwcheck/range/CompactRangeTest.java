@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CompactRangeTest {
 
-    private static final RangeParser PARSER = new RangeParser(2 * 1024 * 1024, 100_000);
+    private static final RangeParser PARSER = new RangeParser(HashMode.SHA1, 2 * 1024 * 1024, 100_000);
 
     private static String randomSuffix(Random random) {
         StringBuilder s = new StringBuilder();
@@ -69,7 +69,7 @@ class CompactRangeTest {
             entries.put(randomSuffix(random), 1 + random.nextInt(1_000_000));
         }
         CompactRange range = parse(entries);
-        CompactRange copy = CompactRange.fromRecords(range.records().clone());
+        CompactRange copy = CompactRange.fromRecords(HashMode.SHA1, range.records().clone());
         assertEquals(range.size(), copy.size());
         for (int i = 0; i < range.size(); i++) {
             assertEquals(suffixAt(range, i), suffixAt(copy, i));
@@ -116,14 +116,14 @@ class CompactRangeTest {
     void corruptSharedTierRecordsAreRefused() {
         CompactRange range = parse(new TreeMap<>(java.util.Map.of("00000000000000000000000000000000001", 5, "00000000000000000000000000000000002", 6)));
         byte[] records = range.records();
-        assertThrows(IllegalArgumentException.class, () -> CompactRange.fromRecords(java.util.Arrays.copyOf(records, records.length - 1)));
+        assertThrows(IllegalArgumentException.class, () -> CompactRange.fromRecords(HashMode.SHA1, java.util.Arrays.copyOf(records, records.length - 1)));
         byte[] swapped = new byte[records.length];
-        System.arraycopy(records, CompactRange.ENTRY_BYTES, swapped, 0, CompactRange.ENTRY_BYTES);
-        System.arraycopy(records, 0, swapped, CompactRange.ENTRY_BYTES, CompactRange.ENTRY_BYTES);
-        assertThrows(IllegalArgumentException.class, () -> CompactRange.fromRecords(swapped));
+        System.arraycopy(records, CompactRange.entryBytes(HashMode.SHA1), swapped, 0, CompactRange.entryBytes(HashMode.SHA1));
+        System.arraycopy(records, 0, swapped, CompactRange.entryBytes(HashMode.SHA1), CompactRange.entryBytes(HashMode.SHA1));
+        assertThrows(IllegalArgumentException.class, () -> CompactRange.fromRecords(HashMode.SHA1, swapped));
         byte[] zeroCount = records.clone();
         CompactRange.writeCount(zeroCount, Hex.SUFFIX_BYTES, 0);
-        assertThrows(IllegalArgumentException.class, () -> CompactRange.fromRecords(zeroCount));
+        assertThrows(IllegalArgumentException.class, () -> CompactRange.fromRecords(HashMode.SHA1, zeroCount));
     }
 
     @Test

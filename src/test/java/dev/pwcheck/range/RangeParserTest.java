@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RangeParserTest {
 
-    private final RangeParser parser = new RangeParser(2 * 1024 * 1024, 100_000);
+    private final RangeParser parser = new RangeParser(HashMode.SHA1, 2 * 1024 * 1024, 100_000);
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -66,15 +66,30 @@ class RangeParserTest {
 
     @Test
     void anAnswerOverTheByteCapIsTooLarge() {
-        RangeParser small = new RangeParser(1024, 100_000);
+        RangeParser small = new RangeParser(HashMode.SHA1, 1024, 100_000);
         assertEquals(FailureCause.TOO_LARGE, failureOf(small, "0000000000000000000000000000000000A:1\n".repeat(30)));
     }
 
     @Test
     void anAnswerOverTheLineCapIsTooLarge() {
-        RangeParser fewLines = new RangeParser(2 * 1024 * 1024, 10);
+        RangeParser fewLines = new RangeParser(HashMode.SHA1, 2 * 1024 * 1024, 10);
         assertEquals(FailureCause.TOO_LARGE, failureOf(fewLines, "0000000000000000000000000000000000A:1\n".repeat(11)));
         assertEquals(1, fewLines.parse(bytes("0000000000000000000000000000000000A:1\n".repeat(10))).size());
+    }
+
+    @Test
+    void ntlmRangesHave27DigitSuffixes() {
+        RangeParser ntlm = new RangeParser(HashMode.NTLM, 2 * 1024 * 1024, 100_000);
+        CompactRange range = ntlm.parse(bytes("0000000000000000000000000A1:5\r\nFFFFFFFFFFFFFFFFFFFFFFFFFFF:0\r\n8888888888888888888888888BB:9"));
+        assertEquals(2, range.size());
+        assertEquals(27, range.suffixChars());
+        assertEquals(9, range.count(Hex.packSuffix("8888888888888888888888888BB", 0, 27)));
+        StringBuilder first = new StringBuilder();
+        range.appendSuffix(0, first);
+        assertEquals("0000000000000000000000000A1", first.toString());
+        // A SHA-1 line in an NTLM answer (or the reverse) is malformed, not silently misread.
+        assertEquals(FailureCause.MALFORMED, failureOf(ntlm, "0000000000000000000000000000000000A:1"));
+        assertEquals(FailureCause.MALFORMED, failureOf(parser, "0000000000000000000000000A1:5"));
     }
 
     @Test

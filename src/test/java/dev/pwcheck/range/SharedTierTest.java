@@ -108,7 +108,7 @@ class SharedTierTest {
         checkSha1(PREFIX + SUFFIX);
         byte[] stored = waitForSharedValue();
         // A 9-byte header (format, fetch time) and one 22-byte record: the padding line was dropped.
-        assertEquals(9 + CompactRange.ENTRY_BYTES, stored.length);
+        assertEquals(9 + CompactRange.entryBytes(HashMode.SHA1), stored.length);
     }
 
     @Test
