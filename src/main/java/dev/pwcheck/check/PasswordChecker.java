@@ -24,10 +24,9 @@ import java.util.Map;
 public class PasswordChecker {
 
     private static final Logger LOG = Logger.getLogger(PasswordChecker.class);
-
-    private final RangeCache ranges;
     private static final Duration ANSWER_MARGIN = Duration.ofMillis(50);
 
+    private final RangeCache ranges;
     private final int minCount;
     private final Duration deadline;
     private final Map<Verdict, Counter> checks = new EnumMap<>(Verdict.class);
@@ -35,8 +34,10 @@ public class PasswordChecker {
     public PasswordChecker(RangeCache ranges, CheckConfig config, MeterRegistry registry) {
         this.ranges = ranges;
         this.minCount = config.minCount();
-        // Stop waiting a little early so that the answer, not just the decision, is out by the deadline.
-        this.deadline = config.deadline().minus(ANSWER_MARGIN.multipliedBy(2).compareTo(config.deadline()) < 0 ? ANSWER_MARGIN : Duration.ZERO);
+        // Stop waiting a little early so that the answer, not just the decision, is out by the deadline
+        // (unless the deadline is so short that the margin would eat most of it).
+        Duration configured = config.deadline();
+        this.deadline = configured.compareTo(ANSWER_MARGIN.multipliedBy(2)) > 0 ? configured.minus(ANSWER_MARGIN) : configured;
         for (Verdict verdict : Verdict.values()) {
             checks.put(verdict, Counter.builder("pwcheck.checks")
                     .description("Password checks answered, by verdict")
