@@ -2,14 +2,12 @@ package dev.pwcheck.check;
 
 import dev.pwcheck.hash.Sha1Hash;
 import dev.pwcheck.problem.BodySizeLimit;
-import dev.pwcheck.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -35,8 +33,7 @@ public class CheckResource {
         Sha1Hash hash;
         try {
             if (body != null && body.length > BodySizeLimit.MAX_BODY_BYTES) {
-                throw new ProblemException(Response.Status.REQUEST_ENTITY_TOO_LARGE,
-                        "the request body is over " + BodySizeLimit.MAX_BODY_BYTES + " bytes");
+                throw BodySizeLimit.tooLarge();
             }
             hash = CheckRequest.hashOf(body);
         } finally {

@@ -28,10 +28,11 @@ public class BodySizeLimit {
         } catch (NumberFormatException e) {
             return Optional.of(Problem.of(Response.Status.BAD_REQUEST, "Content-Length is not a number").toResponse());
         }
-        return declared > MAX_BODY_BYTES ? Optional.of(tooLarge()) : Optional.empty();
+        return declared > MAX_BODY_BYTES ? Optional.of(tooLarge().problem().toResponse()) : Optional.empty();
     }
 
-    public static Response tooLarge() {
-        return Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the request body is over " + MAX_BODY_BYTES + " bytes").toResponse();
+    /** The one 413 answer, whether the size was declared up front or found once a chunked body was read. */
+    public static ProblemException tooLarge() {
+        return new ProblemException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the request body is over " + MAX_BODY_BYTES + " bytes");
     }
 }

@@ -195,11 +195,16 @@ public class RangeClient {
         UpstreamException upstream = UpstreamException.classify(failure);
         return switch (upstream.failureCause()) {
             case CONNECT -> true;
-            case RATE_LIMITED -> upstream.retryAfter().map(wait -> wait.compareTo(config.retry().retryAfterCap()) <= 0).orElse(true);
+            case RATE_LIMITED -> !asksLongerThan(upstream, config.retry().retryAfterCap());
             case SERVER_ERROR -> upstream.status() >= 502 && upstream.status() <= 504
-                    && upstream.retryAfter().map(wait -> wait.compareTo(config.retry().retryAfterCap()) <= 0).orElse(true);
+                    && !asksLongerThan(upstream, config.retry().retryAfterCap());
             default -> false;
         };
+    }
+
+    /** True when the upstream's Retry-After asks for a wait over {@code cap}: then we do not retry at all. */
+    private static boolean asksLongerThan(UpstreamException failure, Duration cap) {
+        return failure.retryAfter().map(wait -> wait.compareTo(cap) > 0).orElse(false);
     }
 
     private void counted(UpstreamException failure) {
@@ -237,9 +242,9 @@ public class RangeClient {
 
         @Override
         public long nextDelayInMillis(Throwable failure) {
-            Duration asked = UpstreamException.classify(failure).retryAfter().orElse(null);
-            if (asked != null && asked.compareTo(retryAfterCap) <= 0) {
-                return asked.toMillis();
+            UpstreamException upstream = UpstreamException.classify(failure);
+            if (upstream.retryAfter().isPresent() && !asksLongerThan(upstream, retryAfterCap)) {
+                return upstream.retryAfter().get().toMillis();
             }
             long wait = ThreadLocalRandom.current().nextLong(ceiling + 1);
             ceiling = Math.min(ceiling * 2, Math.max(1, maxDelay.toMillis()));

@@ -1,5 +1,6 @@
 package dev.pwcheck.check;
 
+import static dev.pwcheck.support.Checks.checkPassword;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.pwcheck.support.FakeUpstream;
 import dev.pwcheck.support.InjectFakeUpstream;
@@ -7,7 +8,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,6 @@ import static dev.pwcheck.support.Hashes.line;
 import static dev.pwcheck.support.Hashes.rangeBody;
 import static dev.pwcheck.support.Hashes.sha1;
 import static dev.pwcheck.support.Hashes.suffix;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 /** pwcheck.min-count: a hash seen fewer times than the threshold is clean, at or above it breached. */
@@ -51,9 +50,7 @@ class ThresholdTest {
     }
 
     private static void verdictOf(String password, String verdict, int count) {
-        given().contentType(ContentType.JSON).body(Map.of("password", password))
-                .when().post("/v1/passwords/check")
-                .then().statusCode(200)
+        checkPassword(password)
                 .body("verdict", equalTo(verdict))
                 .body("count", equalTo(count));
     }

@@ -1,5 +1,6 @@
 package dev.pwcheck.check;
 
+import static dev.pwcheck.support.Checks.checkPassword;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -8,12 +9,10 @@ import dev.pwcheck.support.ServiceState;
 import dev.pwcheck.support.InjectFakeUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -25,7 +24,6 @@ import static dev.pwcheck.support.Hashes.prefix;
 import static dev.pwcheck.support.Hashes.rangeBody;
 import static dev.pwcheck.support.Hashes.sha1;
 import static dev.pwcheck.support.Hashes.suffix;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThan;
 
@@ -56,9 +54,7 @@ class UpstreamFailureTest {
     private void answerUnknownThenRecover(ResponseDefinitionBuilder fault) {
         upstream.stubFor(get(urlEqualTo(PATH)).willReturn(fault));
 
-        given().contentType(ContentType.JSON).body(Map.of("password", PASSWORD))
-                .when().post("/v1/passwords/check")
-                .then().statusCode(200)
+        checkPassword(PASSWORD)
                 .time(lessThan(2000L), TimeUnit.MILLISECONDS)
                 .header(CheckResource.SOURCE_HEADER, "none")
                 .body("verdict", equalTo("unknown"))
@@ -68,9 +64,7 @@ class UpstreamFailureTest {
         // Nothing of the faulty answer was cached: once upstream heals, the next check asks again and gets it right.
         upstream.resetAll();
         upstream.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody(rangeBody(line(suffix(HASH), 9)))));
-        given().contentType(ContentType.JSON).body(Map.of("password", PASSWORD))
-                .when().post("/v1/passwords/check")
-                .then().statusCode(200)
+        checkPassword(PASSWORD)
                 .header(CheckResource.SOURCE_HEADER, "upstream")
                 .body("verdict", equalTo("breached"))
                 .body("count", equalTo(9));
