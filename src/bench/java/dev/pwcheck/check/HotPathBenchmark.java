@@ -1,6 +1,8 @@
 package dev.pwcheck.check;
 
 import dev.pwcheck.hash.PasswordHasher;
+import dev.pwcheck.mirror.Mirror;
+import dev.pwcheck.mirror.SourceConfig;
 import dev.pwcheck.range.BenchRanges;
 import dev.pwcheck.range.RangeCache;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -64,7 +66,9 @@ public class HotPathBenchmark {
                 passwordBytes[i] = passwordBytes[i % ranges];
             }
         }
-        checker = new PasswordChecker(cache, new CheckConfig() {
+        // Upstream mode, as the numbers below were always taken: the mirror is off and costs one field read.
+        Mirror mirrorOff = new Mirror(() -> SourceConfig.RangeSourceMode.UPSTREAM, null, registry);
+        CheckConfig check = new CheckConfig() {
             public int minCount() {
                 return 1;
             }
@@ -72,7 +76,30 @@ public class HotPathBenchmark {
             public java.time.Duration deadline() {
                 return java.time.Duration.ofSeconds(2);
             }
-        }, registry);
+        };
+        FlowConfig.Policy defaults = new FlowConfig.Policy() {
+            public java.util.OptionalInt minCount() {
+                return java.util.OptionalInt.empty();
+            }
+
+            public FlowConfig.OnUnknown onUnknown() {
+                return FlowConfig.OnUnknown.ALLOW;
+            }
+        };
+        FlowConfig flows = new FlowConfig() {
+            public Policy login() {
+                return defaults;
+            }
+
+            public Policy registration() {
+                return defaults;
+            }
+
+            public Policy reset() {
+                return defaults;
+            }
+        };
+        checker = new PasswordChecker(cache, mirrorOff, new FlowPolicy(flows, check, registry), check, registry);
     }
 
     @Benchmark

@@ -21,6 +21,11 @@ final class CheckRequest {
 
     static final String PASSWORD = "password";
     static final String SHA1 = "sha1";
+    static final String FLOW = "flow";
+
+    /** What a request asks: the hash to look up, and the flow it comes from (null when it names none). */
+    record Parsed(Sha1Hash hash, Flow flow) {
+    }
 
     private static final ObjectReader READER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -32,11 +37,28 @@ final class CheckRequest {
     }
 
     /** @throws ProblemException 400 describing which rule the body breaks, never quoting it */
-    static Sha1Hash hashOf(byte[] body) {
-        JsonNode json = parse(body);
+    static Parsed parse(byte[] body) {
+        JsonNode json = tree(body);
         if (!json.isObject()) {
             throw ProblemException.badRequest("the body must be a JSON object");
         }
+        // The flow first: a bad flow must not cost a password hash.
+        Flow flow = flowOf(json.get(FLOW));
+        return new Parsed(hashOf(json), flow);
+    }
+
+    private static Flow flowOf(JsonNode flow) {
+        if (flow == null) {
+            return null;
+        }
+        if (!flow.isTextual()) {
+            throw ProblemException.badRequest("\"flow\" must be a string: login, registration or reset");
+        }
+        return Flow.fromWire(flow.textValue())
+                .orElseThrow(() -> ProblemException.badRequest("\"flow\" must be login, registration or reset"));
+    }
+
+    private static Sha1Hash hashOf(JsonNode json) {
         JsonNode password = json.get(PASSWORD);
         JsonNode sha1 = json.get(SHA1);
         if (password != null && sha1 != null) {
@@ -65,7 +87,7 @@ final class CheckRequest {
         }
     }
 
-    private static JsonNode parse(byte[] body) {
+    private static JsonNode tree(byte[] body) {
         if (body == null || body.length == 0) {
             throw ProblemException.badRequest("the body must be a JSON object");
         }

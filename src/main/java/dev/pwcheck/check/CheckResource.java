@@ -1,6 +1,5 @@
 package dev.pwcheck.check;
 
-import dev.pwcheck.hash.Sha1Hash;
 import dev.pwcheck.problem.BodySizeLimit;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -19,9 +18,11 @@ public class CheckResource {
     public static final String SOURCE_HEADER = "X-Pwcheck-Source";
 
     private final PasswordChecker checker;
+    private final FlowPolicy policy;
 
-    CheckResource(PasswordChecker checker) {
+    CheckResource(PasswordChecker checker, FlowPolicy policy) {
         this.checker = checker;
+        this.policy = policy;
     }
 
     @POST
@@ -30,19 +31,20 @@ public class CheckResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Tell whether a password (or its SHA-1) appears in the Pwned Passwords corpus")
     public Uni<RestResponse<CheckResponse>> check(byte[] body) {
-        Sha1Hash hash;
+        CheckRequest.Parsed request;
         try {
             if (body != null && body.length > BodySizeLimit.MAX_BODY_BYTES) {
                 throw BodySizeLimit.tooLarge();
             }
-            hash = CheckRequest.hashOf(body);
+            request = CheckRequest.parse(body);
         } finally {
             if (body != null) {
                 // The request bytes hold the password in clear; they need not outlive parsing.
                 Arrays.fill(body, (byte) 0);
             }
         }
-        return checker.check(hash).map(result -> RestResponse.ResponseBuilder.ok(CheckResponse.of(result))
+        Flow flow = request.flow();
+        return checker.check(request.hash(), flow).map(result -> RestResponse.ResponseBuilder.ok(CheckResponse.of(result, policy.decide(flow, result.verdict())))
                 .header(SOURCE_HEADER, result.source().header())
                 .build());
     }

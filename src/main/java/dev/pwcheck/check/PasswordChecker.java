@@ -1,8 +1,10 @@
 package dev.pwcheck.check;
 
 import dev.pwcheck.hash.Sha1Hash;
+import dev.pwcheck.mirror.Mirror;
 import dev.pwcheck.range.RangeCache;
 import dev.pwcheck.range.RangeLookup;
+import dev.pwcheck.range.Source;
 import dev.pwcheck.range.UpstreamException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +14,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,39 +31,64 @@ public class PasswordChecker {
 
     private static final Logger LOG = Logger.getLogger(PasswordChecker.class);
     private static final Duration ANSWER_MARGIN = Duration.ofMillis(50);
+    private static final String NO_FLOW = "none";
 
     private final RangeCache ranges;
-    private final int minCount;
+    private final Mirror mirror;
+    private final FlowPolicy policy;
     private final Duration deadline;
-    private final Map<Verdict, Counter> checks = new EnumMap<>(Verdict.class);
+    /** By flow ("none" for checks that name no flow), then verdict. */
+    private final Map<String, Map<Verdict, Counter>> checks = new HashMap<>();
 
-    public PasswordChecker(RangeCache ranges, CheckConfig config, MeterRegistry registry) {
+    public PasswordChecker(RangeCache ranges, Mirror mirror, FlowPolicy policy, CheckConfig config, MeterRegistry registry) {
         this.ranges = ranges;
-        this.minCount = config.minCount();
+        this.mirror = mirror;
+        this.policy = policy;
         // Stop waiting a little early so that the answer, not just the decision, is out by the deadline
         // (unless the deadline is so short that the margin would eat most of it).
         Duration configured = config.deadline();
         this.deadline = configured.compareTo(ANSWER_MARGIN.multipliedBy(2)) > 0 ? configured.minus(ANSWER_MARGIN) : configured;
-        for (Verdict verdict : Verdict.values()) {
-            checks.put(verdict, Counter.builder("pwcheck.checks")
-                    .description("Password checks answered, by verdict")
-                    .tag("verdict", verdict.json())
-                    .register(registry));
+        List<String> flows = new ArrayList<>(List.of(NO_FLOW));
+        Arrays.stream(Flow.values()).map(Flow::wire).forEach(flows::add);
+        for (String flow : flows) {
+            Map<Verdict, Counter> byVerdict = new EnumMap<>(Verdict.class);
+            for (Verdict verdict : Verdict.values()) {
+                byVerdict.put(verdict, Counter.builder("pwcheck.checks")
+                        .description("Password checks answered, by flow and verdict")
+                        .tag("verdict", verdict.json())
+                        .tag("flow", flow)
+                        .register(registry));
+            }
+            checks.put(flow, byVerdict);
         }
     }
 
     /** Never fails: when no range can be had the verdict is {@link Verdict#UNKNOWN}. */
     public Uni<CheckResult> check(Sha1Hash hash) {
+        return check(hash, null);
+    }
+
+    /** As {@link #check(Sha1Hash)}, by the threshold of {@code flow} (null: {@code pwcheck.min-count}). */
+    public Uni<CheckResult> check(Sha1Hash hash, Flow flow) {
+        int minCount = policy.minCount(flow);
+        Map<Verdict, Counter> counters = checks.get(flow == null ? NO_FLOW : flow.wire());
+        int mirrored = mirror.count(hash);
+        if (mirrored >= 0) {
+            return Uni.createFrom().item(counted(verdict(mirrored, Source.MIRROR, minCount), counters));
+        }
+        if (mirror.mirrorOnly()) {
+            return Uni.createFrom().item(counted(CheckResult.UNKNOWN, counters));
+        }
         RangeLookup cached = ranges.cachedLookup(hash.prefix());
         if (cached != null) {
-            return Uni.createFrom().item(counted(verdict(hash, cached)));
+            return Uni.createFrom().item(counted(verdict(hash, cached, minCount), counters));
         }
         return ranges.lookup(hash.prefix())
-                .map(lookup -> verdict(hash, lookup))
+                .map(lookup -> verdict(hash, lookup, minCount))
                 // The fetch goes on without us (and fills the cache for the next check); this caller stops waiting.
                 .ifNoItem().after(deadline).recoverWithItem(() -> {
                     RangeLookup stale = ranges.staleLookup(hash.prefix());
-                    return stale == null ? CheckResult.UNKNOWN : verdict(hash, stale);
+                    return stale == null ? CheckResult.UNKNOWN : verdict(hash, stale, minCount);
                 })
                 .onFailure().recoverWithItem(failure -> {
                     if (!(failure instanceof UpstreamException)) {
@@ -66,18 +97,21 @@ public class PasswordChecker {
                     }
                     return CheckResult.UNKNOWN;
                 })
-                .map(this::counted);
+                .map(result -> counted(result, counters));
     }
 
-    private CheckResult verdict(Sha1Hash hash, RangeLookup lookup) {
-        int count = lookup.range().count(hash.packedSuffix());
+    private static CheckResult verdict(Sha1Hash hash, RangeLookup lookup, int minCount) {
+        return verdict(lookup.range().count(hash.packedSuffix()), lookup.source(), minCount);
+    }
+
+    private static CheckResult verdict(int count, Source source, int minCount) {
         return count >= minCount
-                ? new CheckResult(Verdict.BREACHED, count, lookup.source())
-                : new CheckResult(Verdict.CLEAN, 0, lookup.source());
+                ? new CheckResult(Verdict.BREACHED, count, source)
+                : new CheckResult(Verdict.CLEAN, 0, source);
     }
 
-    private CheckResult counted(CheckResult result) {
-        checks.get(result.verdict()).increment();
+    private static CheckResult counted(CheckResult result, Map<Verdict, Counter> counters) {
+        counters.get(result.verdict()).increment();
         return result;
     }
 }

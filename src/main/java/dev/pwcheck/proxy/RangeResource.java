@@ -3,6 +3,7 @@ package dev.pwcheck.proxy;
 import dev.pwcheck.check.CheckResource;
 import dev.pwcheck.hash.Hex;
 import dev.pwcheck.hash.Sha1Hash;
+import dev.pwcheck.mirror.Mirror;
 import dev.pwcheck.problem.Problem;
 import dev.pwcheck.problem.ProblemException;
 import dev.pwcheck.range.CacheConfig;
@@ -34,11 +35,13 @@ import java.util.Locale;
 public class RangeResource {
 
     private final RangeCache ranges;
+    private final Mirror mirror;
     private final String freshCacheControl;
     private final MeterRegistry registry;
 
-    RangeResource(RangeCache ranges, CacheConfig cacheConfig, MeterRegistry registry) {
+    RangeResource(RangeCache ranges, Mirror mirror, CacheConfig cacheConfig, MeterRegistry registry) {
         this.ranges = ranges;
+        this.mirror = mirror;
         this.registry = registry;
         // Browsers and proxies may keep a fresh range as long as we do; the corpus changes slowly.
         this.freshCacheControl = "public, max-age=" + cacheConfig.ttl().toSeconds();
@@ -55,16 +58,25 @@ public class RangeResource {
         }
         HashMode hashMode = HashMode.fromWire(mode).orElseThrow(() -> ProblemException.badRequest("mode must be sha1 or ntlm"));
         boolean padded = addPadding != null && "true".equalsIgnoreCase(addPadding.trim());
-        return ranges.lookup(hashMode, prefix.toUpperCase(Locale.ROOT))
+        String upper = prefix.toUpperCase(Locale.ROOT);
+        RangeLookup mirrored = mirror.lookup(hashMode, upper);
+        if (mirrored != null) {
+            return Uni.createFrom().item(answer(mirrored, padded, ifNoneMatch));
+        }
+        if (mirror.mirrorOnly()) {
+            return Uni.createFrom().item(unavailable("the mirror does not hold this range (yet)"));
+        }
+        return ranges.lookup(hashMode, upper)
                 .map(lookup -> answer(lookup, padded, ifNoneMatch))
-                .onFailure().recoverWithItem(failure -> {
-                    count(Source.NONE);
-                    return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE,
-                            "the range is not cached and the upstream cannot be reached; try again shortly").toResponse())
-                            .header(HttpHeaders.RETRY_AFTER, "5")
-                            .header(CheckResource.SOURCE_HEADER, Source.NONE.header())
-                            .build();
-                });
+                .onFailure().recoverWithItem(failure -> unavailable("the range is not cached and the upstream cannot be reached; try again shortly"));
+    }
+
+    private Response unavailable(String detail) {
+        count(Source.NONE);
+        return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, detail).toResponse())
+                .header(HttpHeaders.RETRY_AFTER, "5")
+                .header(CheckResource.SOURCE_HEADER, Source.NONE.header())
+                .build();
     }
 
     private Response answer(RangeLookup lookup, boolean padded, String ifNoneMatch) {

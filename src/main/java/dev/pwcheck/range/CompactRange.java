@@ -213,8 +213,21 @@ public final class CompactRange {
         return n == size ? out : Arrays.copyOf(out, n * width);
     }
 
-    /** Rebuilds a range from {@link #records()} read back from the shared tier, refusing anything malformed. */
-    static CompactRange fromRecords(HashMode mode, byte[] records) {
+    /** A copy of the records (sorted, fixed width), the form the mirror's sync journal keeps them in. */
+    public byte[] copyOfRecords() {
+        return entries.clone();
+    }
+
+    /** Copies the packed suffix of entry {@code index} (as {@code Hex.packSuffix} lays it out) into {@code dst}. */
+    public void packedSuffixAt(int index, byte[] dst) {
+        System.arraycopy(entries, index * entryBytes(), dst, 0, suffixBytes);
+    }
+
+    /**
+     * Rebuilds a range from {@link #records()} read back from the shared tier or a mirror store, refusing
+     * anything malformed.
+     */
+    public static CompactRange fromRecords(HashMode mode, byte[] records) {
         int width = entryBytes(mode);
         if (records.length % width != 0) {
             throw new IllegalArgumentException("range records are not a whole number of entries");

@@ -10,6 +10,8 @@ public enum Source {
     UPSTREAM,
     /** An expired cached range, served because the upstream failed. */
     STALE,
+    /** The offline mirror store. */
+    MIRROR,
     /** No range: the verdict is unknown. */
     NONE;
 

@@ -157,7 +157,7 @@ class RangeCacheTest {
         String metrics = io.restassured.RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String name : List.of("pwcheck_cache_hits_total", "pwcheck_cache_misses_total", "pwcheck_cache_entries",
                 "pwcheck_cache_bytes", "pwcheck_cache_evictions_total", "pwcheck_cache_load_seconds_count",
-                "pwcheck_checks_total{verdict=\"breached\"", "pwcheck_upstream_requests_seconds_count{outcome=\"success\"")) {
+                "pwcheck_checks_total{flow=\"none\",verdict=\"breached\"", "pwcheck_upstream_requests_seconds_count{outcome=\"success\"")) {
             assertTrue(metrics.lines().anyMatch(l -> l.startsWith(name)), () -> name + " in " + metrics.lines().filter(l -> l.contains("pwcheck_cache")).toList());
         }
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("pwcheck_cache_entries") && l.endsWith(" 1.0")), () -> "one range cached: " + metrics.lines().filter(l -> l.startsWith("pwcheck_cache_entries")).toList());

@@ -17,6 +17,10 @@ public final class Checks {
         return given().contentType(ContentType.JSON).body(Map.of("sha1", sha1)).when().post("/v1/passwords/check").then().statusCode(200);
     }
 
+    public static ValidatableResponse checkInFlow(String password, String flow) {
+        return given().contentType(ContentType.JSON).body(Map.of("password", password, "flow", flow)).when().post("/v1/passwords/check").then().statusCode(200);
+    }
+
     public static ValidatableResponse checkPassword(String password) {
         return given().contentType(ContentType.JSON).body(Map.of("password", password)).when().post("/v1/passwords/check").then().statusCode(200);
     }

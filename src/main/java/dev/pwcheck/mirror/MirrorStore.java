@@ -1,0 +1,278 @@
+package dev.pwcheck.mirror;
+
+import dev.pwcheck.range.CompactRange;
+import dev.pwcheck.range.HashMode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+import static dev.pwcheck.mirror.StoreFormat.PREFIXES;
+
+/**
+ * A store file opened for lookups, memory-mapped: the operating system's page cache holds the corpus, not the
+ * heap. A lookup reads two index entries and binary-searches one range (about a thousand records in the real
+ * corpus, so ten probes). Opening checks the layout and the checksums, so a truncated or corrupted file is refused
+ * before it answers anything.
+ */
+public final class MirrorStore {
+
+    /** Mappings are at most 2^30 bytes and overlap by a record, so no record straddles two of them. */
+    private static final int SEGMENT_SHIFT = 30;
+    private static final long SEGMENT_MASK = (1L << SEGMENT_SHIFT) - 1;
+    private static final int SEGMENT_OVERLAP = 64;
+
+    private final Path file;
+    private final Object identity;
+    private final HashMode mode;
+    private final int width;
+    private final int suffixBytes;
+    private final long records;
+    private final int overflowPairs;
+    private final Instant createdAt;
+    private final MappedByteBuffer[] segments;
+    private final int presentRanges;
+
+    private MirrorStore(Path file, Object identity, MappedByteBuffer[] segments, long size, boolean verifyRecords) {
+        this.file = file;
+        this.identity = identity;
+        this.segments = segments;
+        if (size < StoreFormat.RECORDS_AT) {
+            throw new StoreException(file + " is truncated: shorter than a store header and index");
+        }
+        byte[] magic = new byte[StoreFormat.MAGIC.length];
+        for (int i = 0; i < magic.length; i++) {
+            magic[i] = byteAt(i);
+        }
+        if (!Arrays.equals(magic, StoreFormat.MAGIC)) {
+            throw new StoreException(file + " is not a pwcheck mirror store");
+        }
+        if (intAt(StoreFormat.H_VERSION) != StoreFormat.VERSION) {
+            throw new StoreException(file + " has store format version " + intAt(StoreFormat.H_VERSION) + "; this build reads version " + StoreFormat.VERSION);
+        }
+        this.mode = StoreFormat.modeOf(byteAt(StoreFormat.H_MODE));
+        this.width = StoreFormat.recordBytes(mode);
+        this.suffixBytes = mode.suffixBytes();
+        if (byteAt(StoreFormat.H_WIDTH) != width) {
+            throw new StoreException(file + " has a record width that does not match its mode");
+        }
+        this.records = longAt(StoreFormat.H_RECORDS);
+        this.overflowPairs = intAt(StoreFormat.H_OVERFLOW);
+        if (records < 0 || records > 0xFFFF_FFFFL || overflowPairs < 0 || size != StoreFormat.fileBytes(records, width, overflowPairs)) {
+            throw new StoreException(file + " is truncated or padded: its size does not match its header");
+        }
+        this.createdAt = Instant.ofEpochMilli(longAt(StoreFormat.H_CREATED));
+        CRC32C meta = new CRC32C();
+        update(meta, StoreFormat.INDEX_AT, StoreFormat.RECORDS_AT - StoreFormat.INDEX_AT);
+        update(meta, StoreFormat.overflowAt(records, width), 8L * overflowPairs);
+        if ((int) meta.getValue() != intAt(StoreFormat.H_META_CRC)) {
+            throw new StoreException(file + " is corrupt: its index does not match its checksum");
+        }
+        long previous = 0;
+        int present = 0;
+        for (int p = 0; p <= PREFIXES; p++) {
+            long start = rangeStart(p);
+            if (start < previous || start > records) {
+                throw new StoreException(file + " is corrupt: its index is not in order");
+            }
+            if (p < PREFIXES) {
+                if (holds(p)) {
+                    present++;
+                } else if (rangeStart(p + 1) != start) {
+                    throw new StoreException(file + " is corrupt: a range it does not hold has records");
+                }
+            }
+            previous = start;
+        }
+        if (rangeStart(PREFIXES) != records) {
+            throw new StoreException(file + " is corrupt: its index does not cover its records");
+        }
+        this.presentRanges = present;
+        if (verifyRecords) {
+            CRC32C crc = new CRC32C();
+            update(crc, StoreFormat.RECORDS_AT, records * width);
+            if ((int) crc.getValue() != intAt(StoreFormat.H_RECORDS_CRC)) {
+                throw new StoreException(file + " is corrupt: its records do not match their checksum");
+            }
+        }
+    }
+
+    /**
+     * Maps and checks {@code file}.
+     *
+     * @param verifyRecords also checksum every record (reads the whole file once, which also warms the page cache)
+     * @throws StoreException when the file is missing, truncated, corrupt or of another format
+     */
+    public static MirrorStore open(Path file, boolean verifyRecords) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            long size = channel.size();
+            int count = (int) Math.max(1, (size + SEGMENT_MASK) >>> SEGMENT_SHIFT);
+            MappedByteBuffer[] segments = new MappedByteBuffer[count];
+            for (int i = 0; i < count; i++) {
+                long from = (long) i << SEGMENT_SHIFT;
+                long length = Math.min(size - from, (1L << SEGMENT_SHIFT) + SEGMENT_OVERLAP);
+                segments[i] = channel.map(FileChannel.MapMode.READ_ONLY, from, Math.max(0, length));
+            }
+            Object identity = Arrays.asList(attributes.fileKey(), attributes.lastModifiedTime(), size);
+            return new MirrorStore(file, identity, segments, size, verifyRecords);
+        } catch (IOException e) {
+            throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Identity of the file as opened (inode, modification time, size): a changed value means a new store. */
+    static Object identityOf(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        return Arrays.asList(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
+    }
+
+    Object identity() {
+        return identity;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public HashMode mode() {
+        return mode;
+    }
+
+    public long hashes() {
+        return records;
+    }
+
+    public int presentRanges() {
+        return presentRanges;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** Whether the store has the range of {@code prefix} (every range, unless it was built partial). */
+    public boolean holds(int prefix) {
+        return (byteAt(StoreFormat.PRESENCE_AT + (prefix >>> 3)) & (1 << (prefix & 7))) != 0;
+    }
+
+    /** Times the hash was seen, 0 when the range (which must be {@link #holds held}) does not contain it. */
+    public int count(int prefix, byte[] packedSuffix) {
+        long low = rangeStart(prefix);
+        long high = rangeStart(prefix + 1) - 1;
+        while (low <= high) {
+            long mid = (low + high) >>> 1;
+            int cmp = compareAt(mid, packedSuffix);
+            if (cmp < 0) {
+                low = mid + 1;
+            } else if (cmp > 0) {
+                high = mid - 1;
+            } else {
+                return countAt(mid);
+            }
+        }
+        return 0;
+    }
+
+    /** The range of {@code prefix} in the cache's form, for the range endpoint; null when not {@link #holds held}. */
+    public CompactRange range(int prefix) {
+        if (!holds(prefix)) {
+            return null;
+        }
+        long start = rangeStart(prefix);
+        int size = (int) (rangeStart(prefix + 1) - start);
+        int compactWidth = suffixBytes + Integer.BYTES;
+        byte[] out = new byte[size * compactWidth];
+        for (int i = 0; i < size; i++) {
+            long at = recordAt(start + i);
+            int o = i * compactWidth;
+            for (int b = 0; b < suffixBytes; b++) {
+                out[o + b] = byteAt(at + b);
+            }
+            out[o + suffixBytes - 1] &= (byte) 0xF0;
+            int count = countAt(start + i);
+            out[o + suffixBytes] = (byte) (count >>> 24);
+            out[o + suffixBytes + 1] = (byte) (count >>> 16);
+            out[o + suffixBytes + 2] = (byte) (count >>> 8);
+            out[o + suffixBytes + 3] = (byte) count;
+        }
+        return CompactRange.fromRecords(mode, out);
+    }
+
+    private long rangeStart(int prefix) {
+        return Integer.toUnsignedLong(intAt(StoreFormat.INDEX_AT + 4L * prefix));
+    }
+
+    private long recordAt(long record) {
+        return StoreFormat.RECORDS_AT + record * width;
+    }
+
+    private int compareAt(long record, byte[] packedSuffix) {
+        long at = recordAt(record);
+        for (int b = 0; b < suffixBytes - 1; b++) {
+            int cmp = Integer.compare(byteAt(at + b) & 0xFF, packedSuffix[b] & 0xFF);
+            if (cmp != 0) {
+                return cmp;
+            }
+        }
+        return Integer.compare(byteAt(at + suffixBytes - 1) & 0xF0, packedSuffix[suffixBytes - 1] & 0xF0);
+    }
+
+    private int countAt(long record) {
+        long at = recordAt(record) + suffixBytes - 1;
+        int inline = (byteAt(at) & 0x0F) << 8 | byteAt(at + 1) & 0xFF;
+        return inline == StoreFormat.OVERFLOW_MARK ? overflowCount(record) : inline;
+    }
+
+    private int overflowCount(long record) {
+        long base = StoreFormat.overflowAt(records, width);
+        int low = 0;
+        int high = overflowPairs - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            long at = Integer.toUnsignedLong(intAt(base + 8L * mid));
+            if (at < record) {
+                low = mid + 1;
+            } else if (at > record) {
+                high = mid - 1;
+            } else {
+                return intAt(base + 8L * mid + 4);
+            }
+        }
+        throw new StoreException(file + " is corrupt: a large count is missing from its overflow table");
+    }
+
+    private byte byteAt(long at) {
+        return segments[(int) (at >>> SEGMENT_SHIFT)].get((int) (at & SEGMENT_MASK));
+    }
+
+    private int intAt(long at) {
+        return segments[(int) (at >>> SEGMENT_SHIFT)].getInt((int) (at & SEGMENT_MASK));
+    }
+
+    private long longAt(long at) {
+        return segments[(int) (at >>> SEGMENT_SHIFT)].getLong((int) (at & SEGMENT_MASK));
+    }
+
+    private void update(CRC32C crc, long from, long length) {
+        long at = from;
+        long end = from + length;
+        while (at < end) {
+            int segment = (int) (at >>> SEGMENT_SHIFT);
+            int offset = (int) (at & SEGMENT_MASK);
+            int chunk = (int) Math.min(end - at, (1L << SEGMENT_SHIFT) - offset);
+            ByteBuffer slice = segments[segment].duplicate();
+            slice.position(offset).limit(offset + chunk);
+            crc.update(slice);
+            at += chunk;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.pwcheck.mirror;
+
+import dev.pwcheck.range.HashMode;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The on-disk layout of a mirror store, one file per corpus ({@code sha1.pwstore}, {@code ntlm.pwstore}):
+ *
+ * <pre>
+ * header      64 bytes: magic, version, mode, record width, record count, overflow count, created-at, CRC-32Cs
+ * index       (2^20 + 1) unsigned ints: the first record of each prefix; entry 2^20 is the record count
+ * presence    2^20 bits: which prefixes the store holds (a partial store answers for its ranges only)
+ * records     fixed-width, sorted by prefix then suffix
+ * overflow    (record number, count) int pairs, sorted, for counts too large for a record
+ * </pre>
+ *
+ * A record is the packed suffix with a 12-bit count folded into the spare low nibble of its last byte and one
+ * more byte: 19 bytes a SHA-1 hash, 15 an NTLM one. The prefix is not stored (the index says it), and the rare
+ * count of 4095 or more lives in the overflow table, so the store stays under 20 bytes a hash on disk.
+ */
+final class StoreFormat {
+
+    static final byte[] MAGIC = "PWCKSTOR".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    static final int PREFIXES = 1 << 20;
+    static final int PREFIX_CHARS = 5;
+    static final int HEADER_BYTES = 64;
+    static final long INDEX_AT = HEADER_BYTES;
+    static final long PRESENCE_AT = INDEX_AT + 4L * (PREFIXES + 1);
+    static final long RECORDS_AT = PRESENCE_AT + PREFIXES / 8;
+    /** Largest count a record holds itself; the value above it says "see the overflow table". */
+    static final int MAX_INLINE_COUNT = 0xFFE;
+    static final int OVERFLOW_MARK = 0xFFF;
+
+    // Header field offsets.
+    static final int H_VERSION = 8;
+    static final int H_MODE = 12;
+    static final int H_WIDTH = 13;
+    static final int H_RECORDS = 16;
+    static final int H_OVERFLOW = 24;
+    static final int H_CREATED = 32;
+    static final int H_RECORDS_CRC = 40;
+    static final int H_META_CRC = 44;
+
+    private StoreFormat() {
+    }
+
+    static int recordBytes(HashMode mode) {
+        return mode.suffixBytes() + 1;
+    }
+
+    static String fileName(HashMode mode) {
+        return mode.wire() + ".pwstore";
+    }
+
+    static byte modeByte(HashMode mode) {
+        return (byte) mode.ordinal();
+    }
+
+    static HashMode modeOf(byte value) {
+        HashMode[] modes = HashMode.values();
+        if (value < 0 || value >= modes.length) {
+            throw new StoreException("unknown corpus mode " + value);
+        }
+        return modes[value];
+    }
+
+    static long overflowAt(long records, int width) {
+        return RECORDS_AT + records * width;
+    }
+
+    static long fileBytes(long records, int width, int overflow) {
+        return overflowAt(records, width) + 8L * overflow;
+    }
+}

@@ -1,0 +1,210 @@
+package dev.pwcheck.mirror;
+
+import dev.pwcheck.range.HashMode;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+import static dev.pwcheck.mirror.StoreFormat.PREFIXES;
+
+/**
+ * Builds a store file from ranges given in prefix order, records in suffix order, in memory bounded by the index
+ * (4 MiB) and the overflow table, whatever the corpus size. Everything goes to a temporary file beside the
+ * target; only {@link #commit()} (after fsync) renames it into place, so a crash or a rejected input never
+ * leaves a half-written store where the service would load it.
+ */
+final class StoreWriter implements Closeable {
+
+    private static final int BUFFER_BYTES = 1 << 20;
+
+    private final Path target;
+    private final Path temp;
+    private final HashMode mode;
+    private final int width;
+    private final int suffixBytes;
+    private final FileChannel channel;
+    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    private final CRC32C recordsCrc = new CRC32C();
+    private final int[] index = new int[PREFIXES + 1];
+    private final byte[] presence = new byte[PREFIXES / 8];
+    private final byte[] lastSuffix;
+    private int[] overflow = new int[1024];
+    private int overflowPairs;
+    private long records;
+    private int prefix = -1;
+    private boolean rangeEmpty;
+    private boolean committed;
+
+    StoreWriter(Path target, HashMode mode) {
+        this.target = target.toAbsolutePath();
+        this.mode = mode;
+        this.width = StoreFormat.recordBytes(mode);
+        this.suffixBytes = mode.suffixBytes();
+        this.lastSuffix = new byte[suffixBytes];
+        this.temp = this.target.resolveSibling("." + this.target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        try {
+            Files.createDirectories(this.target.getParent());
+            this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            channel.position(StoreFormat.RECORDS_AT);
+        } catch (IOException e) {
+            throw new StoreException("cannot create " + temp + ": " + e.getMessage(), e);
+        }
+    }
+
+    HashMode mode() {
+        return mode;
+    }
+
+    long records() {
+        return records;
+    }
+
+    /** Starts the range of {@code next}, which must come after every range begun so far. It may stay empty. */
+    void beginRange(int next) {
+        if (next <= prefix || next >= PREFIXES) {
+            throw new StoreException("ranges must come in increasing prefix order");
+        }
+        for (int p = prefix + 1; p <= next; p++) {
+            index[p] = (int) records;
+        }
+        prefix = next;
+        presence[next >>> 3] |= (byte) (1 << (next & 7));
+        rangeEmpty = true;
+    }
+
+    /**
+     * Adds the hash with {@code packedSuffix} (as {@code Hex.packSuffix} lays it out, read at {@code at}) to the
+     * current range. Suffixes must strictly increase within a range and counts be at least 1.
+     */
+    void add(byte[] packedSuffix, int at, int count) {
+        if (prefix < 0) {
+            throw new StoreException("a record came before any range");
+        }
+        if (count < 1) {
+            throw new StoreException("a count must be at least 1");
+        }
+        if (!rangeEmpty && Arrays.compareUnsigned(packedSuffix, at, at + suffixBytes, lastSuffix, 0, suffixBytes) <= 0) {
+            throw new StoreException("hashes are not in strictly increasing order");
+        }
+        if (records >= 0xFFFF_FFFFL) {
+            throw new StoreException("more hashes than a store holds (2^32 - 1)");
+        }
+        System.arraycopy(packedSuffix, at, lastSuffix, 0, suffixBytes);
+        rangeEmpty = false;
+        int inline = count > StoreFormat.MAX_INLINE_COUNT ? StoreFormat.OVERFLOW_MARK : count;
+        if (inline == StoreFormat.OVERFLOW_MARK) {
+            if (overflowPairs * 2 + 2 > overflow.length) {
+                overflow = Arrays.copyOf(overflow, overflow.length * 2);
+            }
+            overflow[overflowPairs * 2] = (int) records;
+            overflow[overflowPairs * 2 + 1] = count;
+            overflowPairs++;
+        }
+        if (buffer.remaining() < width) {
+            flush();
+        }
+        buffer.put(packedSuffix, at, suffixBytes - 1);
+        buffer.put((byte) ((packedSuffix[at + suffixBytes - 1] & 0xF0) | (inline >>> 8)));
+        buffer.put((byte) inline);
+        records++;
+    }
+
+    /** Writes index, presence, overflow and header, syncs, and atomically replaces the target. */
+    Path commit() {
+        try {
+            flush();
+            for (int p = prefix + 1; p <= PREFIXES; p++) {
+                index[p] = (int) records;
+            }
+            CRC32C metaCrc = new CRC32C();
+            ByteBuffer indexBytes = ByteBuffer.allocate(4 * (PREFIXES + 1)).order(ByteOrder.BIG_ENDIAN);
+            indexBytes.asIntBuffer().put(index);
+            ByteBuffer overflowBytes = ByteBuffer.allocate(8 * overflowPairs);
+            overflowBytes.asIntBuffer().put(overflow, 0, overflowPairs * 2);
+            metaCrc.update(indexBytes.duplicate());
+            metaCrc.update(presence);
+            metaCrc.update(overflowBytes.duplicate());
+            writeFully(indexBytes, StoreFormat.INDEX_AT);
+            writeFully(ByteBuffer.wrap(presence), StoreFormat.PRESENCE_AT);
+            writeFully(overflowBytes, StoreFormat.overflowAt(records, width));
+
+            ByteBuffer header = ByteBuffer.allocate(StoreFormat.HEADER_BYTES);
+            header.put(StoreFormat.MAGIC)
+                    .putInt(StoreFormat.H_VERSION, StoreFormat.VERSION)
+                    .put(StoreFormat.H_MODE, StoreFormat.modeByte(mode))
+                    .put(StoreFormat.H_WIDTH, (byte) width)
+                    .putLong(StoreFormat.H_RECORDS, records)
+                    .putInt(StoreFormat.H_OVERFLOW, overflowPairs)
+                    .putLong(StoreFormat.H_CREATED, System.currentTimeMillis())
+                    .putInt(StoreFormat.H_RECORDS_CRC, (int) recordsCrc.getValue())
+                    .putInt(StoreFormat.H_META_CRC, (int) metaCrc.getValue());
+            header.clear();
+            writeFully(header, 0);
+            channel.force(true);
+            channel.close();
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new StoreException("the file system of " + target.getParent() + " cannot rename atomically", e);
+            }
+            syncDirectory(target.getParent());
+            committed = true;
+            return target;
+        } catch (IOException e) {
+            throw new StoreException("cannot write " + temp + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void flush() {
+        buffer.flip();
+        recordsCrc.update(buffer.duplicate());
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot write " + temp + ": " + e.getMessage(), e);
+        }
+        buffer.clear();
+    }
+
+    private void writeFully(ByteBuffer bytes, long at) throws IOException {
+        long position = at;
+        while (bytes.hasRemaining()) {
+            position += channel.write(bytes, position);
+        }
+    }
+
+    /** Makes the rename itself durable: without it a power cut can bring back the old directory entry. */
+    static void syncDirectory(Path dir) {
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+            directory.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Some platforms cannot open a directory; the rename is still atomic, only its durability is weaker.
+        }
+    }
+
+    /** Abandons an uncommitted store: the temporary file goes, the target is untouched. */
+    @Override
+    public void close() {
+        if (committed) {
+            return;
+        }
+        try {
+            channel.close();
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            // Best effort: a leftover temporary file is never loaded (its name does not match).
+        }
+    }
+}
