@@ -1,0 +1,56 @@
+package dev.pwcheck.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one of the Node.js checks in src/test/e2e (a real browser, a third-party HIBP client) against the service
+ * under test. Installs their npm packages first when they are missing, so `mvn test` alone is enough wherever
+ * Node.js (and, for the browser, Debian's chromium) is installed.
+ */
+public final class NodeScript {
+
+    public static final Path DIR = Path.of("src", "test", "e2e").toAbsolutePath();
+
+    /** What a run printed and how it ended. */
+    public record Result(int exitCode, String output) {
+    }
+
+    private NodeScript() {
+    }
+
+    public static Result run(String script, Map<String, String> env) throws IOException, InterruptedException {
+        installPackages();
+        return exec(List.of("node", script), env, 180);
+    }
+
+    private static synchronized void installPackages() throws IOException, InterruptedException {
+        if (Files.isDirectory(DIR.resolve("node_modules").resolve("playwright-core"))
+                && Files.isDirectory(DIR.resolve("node_modules").resolve("hibp"))) {
+            return;
+        }
+        Result install = exec(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
+        if (install.exitCode() != 0) {
+            throw new IllegalStateException("npm ci in " + DIR + " failed:\n" + install.output());
+        }
+    }
+
+    private static Result exec(List<String> command, Map<String, String> env, int timeoutSeconds) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("node-script", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return new Result(-1, "timed out after " + timeoutSeconds + " s:\n" + Files.readString(log, StandardCharsets.UTF_8));
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        return new Result(process.exitValue(), output);
+    }
+}
