@@ -1,10 +1,12 @@
 package dev.pwcheck.check;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The body of a check answer. */
 @Schema(name = "CheckResponse")
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CheckResponse(
         @Schema(description = "breached, clean or unknown", enumeration = { "breached", "clean", "unknown" }) Verdict verdict,

@@ -22,7 +22,16 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import dev.pwcheck.api.ApiDocs;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Locale;
 
@@ -50,9 +59,32 @@ public class RangeResource {
     @GET
     @Path("/{prefix}")
     @Produces(MediaType.TEXT_PLAIN)
-    @Operation(summary = "The HIBP range API: every corpus hash (SHA-1, or NTLM with mode=ntlm) starting with a 5-hex prefix, as SUFFIX:COUNT lines")
-    public Uni<Response> range(@PathParam("prefix") String prefix, @QueryParam("mode") String mode,
-            @HeaderParam("Add-Padding") String addPadding, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+    @Operation(summary = "The HIBP range API: every corpus hash (SHA-1, or NTLM with mode=ntlm) starting with a 5-hex prefix, as SUFFIX:COUNT lines",
+            description = "Served from the cache or the offline mirror, fetched from the upstream when needed. Existing HIBP clients can use it"
+                    + " by changing only their base URL.")
+    @Tag(name = "range")
+    @APIResponse(responseCode = "200", description = "SUFFIX:COUNT lines, uppercase, sorted, CRLF-separated",
+            headers = {
+                    @Header(name = "ETag", description = "Weak validator of the range's content (padded or not)", schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = CheckResource.SOURCE_HEADER, description = "cache, upstream, stale or mirror", schema = @Schema(type = SchemaType.STRING)) },
+            content = @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING),
+                    examples = @ExampleObject(name = "range 5BAA6", value = "1E4C9B93F3F0682250B6CF8331B7EE68FD8:3861493\r\n1E4C9B93F3F0682250B6CF8331B7EE68FD9:0")))
+    @APIResponse(responseCode = "304", description = "Not modified (If-None-Match matched the ETag)")
+    @APIResponse(responseCode = "400", description = "The prefix is not 5 hex digits, or mode is not sha1/ntlm",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "bad prefix", value = "{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,"
+                            + "\"detail\":\"the prefix must be 5 hexadecimal characters\"}")))
+    @APIResponse(responseCode = "429", description = "The client IP's rate limit is spent; see Retry-After",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "rate limited", value = ApiDocs.TOO_MANY_EXAMPLE)))
+    @APIResponse(responseCode = "503", description = "Not cached (or not in the mirror) and the upstream cannot be reached; see Retry-After",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "unavailable", value = ApiDocs.UNAVAILABLE_EXAMPLE)))
+    public Uni<Response> range(
+            @Parameter(description = "5 hex digits, any case", example = "5BAA6", schema = @Schema(pattern = "^[0-9A-Fa-f]{5}$")) @PathParam("prefix") String prefix,
+            @Parameter(description = "sha1 (default) or ntlm", schema = @Schema(enumeration = { "sha1", "ntlm" })) @QueryParam("mode") String mode,
+            @Parameter(description = "true: pad the answer with random count-0 lines so its size says nothing") @HeaderParam("Add-Padding") String addPadding,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         if (prefix.length() != Sha1Hash.PREFIX_LENGTH || !Hex.isHex(prefix)) {
             throw ProblemException.badRequest("the prefix must be 5 hexadecimal characters");
         }

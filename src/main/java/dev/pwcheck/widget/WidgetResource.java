@@ -23,6 +23,7 @@ public class WidgetResource {
     @Path("/pwcheck.js")
     @Produces(JAVASCRIPT)
     @Operation(summary = "The registration-form widget (ES module): warns while the user types when a password has appeared in breaches")
+    @org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "widget")
     public Response widget(@Context Request request) {
         // Short max-age: a fixed widget reaches the forms within the hour; the ETag makes revalidation cheap.
         return widget.serve(request, "public, max-age=3600");
