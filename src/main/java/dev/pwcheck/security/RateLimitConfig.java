@@ -15,12 +15,15 @@ public interface RateLimitConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** Per client IP, for requests that carry no caller key. */
-    @WithDefault("20")
+    /**
+     * Per client IP, for requests that carry no caller key. Generous by default so that a trial or a test script
+     * on one host is not cut off; a deployment serving browsers sets it lower (the Kubernetes ConfigMap: 20/40).
+     */
+    @WithDefault("100")
     @Min(1)
     int perIpRate();
 
-    @WithDefault("40")
+    @WithDefault("1000")
     @Min(1)
     int perIpBurst();
 
