@@ -2,6 +2,7 @@ package dev.pwcheck.mirror;
 
 import dev.pwcheck.hash.Hex;
 import dev.pwcheck.range.HashMode;
+import dev.pwcheck.range.RangeParser;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,6 @@ import java.util.stream.Stream;
 final class CorpusImport {
 
     private static final int MAX_LINE = 128;
-    private static final int MAX_COUNT_DIGITS = 10;
 
     private final HashMode mode;
     private final boolean partial;
@@ -144,21 +144,7 @@ final class CorpusImport {
 
     /** Parses {@code SUFFIX:COUNT} at {@code from} into {@link #suffix}; the count, or -1 when malformed. */
     private int parseEntry(byte[] b, int from, int to) {
-        int colon = from + mode.suffixChars();
-        int digits = to - colon - 1;
-        if (colon >= to || b[colon] != ':' || digits < 1 || digits > MAX_COUNT_DIGITS
-                || !Hex.packSuffix(b, from, suffix, 0, mode.suffixChars())) {
-            return -1;
-        }
-        long count = 0;
-        for (int i = colon + 1; i < to; i++) {
-            int d = b[i] - '0';
-            if (d < 0 || d > 9) {
-                return -1;
-            }
-            count = count * 10 + d;
-        }
-        return count > Integer.MAX_VALUE ? -1 : (int) count;
+        return RangeParser.parseLine(b, from, to, mode.suffixChars(), suffix, 0);
     }
 
     private static int prefixOf(byte[] b, int from) {

@@ -47,13 +47,15 @@ public final class RangeParser {
             if (++lines > maxLines) {
                 throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + maxLines + " lines");
             }
-            int count = parseLine(body, pos, lineEnd);
+            if ((stored + 1) * width > records.length) {
+                records = Arrays.copyOf(records, Math.max(records.length * 2, width * 64));
+            }
+            int at = stored * width;
+            int count = parseLine(body, pos, lineEnd, mode.suffixChars(), records, at);
+            if (count < 0) {
+                throw malformed();
+            }
             if (count > 0) {
-                if ((stored + 1) * width > records.length) {
-                    records = Arrays.copyOf(records, Math.max(records.length * 2, width * 64));
-                }
-                int at = stored * width;
-                Hex.packSuffix(body, pos, records, at, mode.suffixChars());
                 CompactRange.writeCount(records, at + mode.suffixBytes(), count);
                 stored++;
             }
@@ -62,30 +64,29 @@ public final class RangeParser {
         return CompactRange.of(mode, records, stored);
     }
 
-    /** @return the count on a valid line (0 for padding) */
-    private int parseLine(byte[] body, int from, int to) {
-        int colon = from + mode.suffixChars();
+    /**
+     * Reads one {@code SUFFIX:COUNT} line ({@code suffixChars} hex digits, any case; a count of 1 to 10 digits that
+     * fits an int) from {@code line[from, to)}, packing the suffix into {@code packed} at {@code at}. Shared by the
+     * upstream parser and the mirror import, so both accept exactly the same lines.
+     *
+     * @return the count (0 for padding), or -1 when the line is malformed ({@code packed} is then partly written)
+     */
+    public static int parseLine(byte[] line, int from, int to, int suffixChars, byte[] packed, int at) {
+        int colon = from + suffixChars;
         int digits = to - colon - 1;
-        if (colon >= to || body[colon] != ':' || digits < 1 || digits > MAX_COUNT_DIGITS) {
-            throw malformed();
-        }
-        for (int i = from; i < colon; i++) {
-            if (Hex.nibble(body[i]) < 0) {
-                throw malformed();
-            }
+        if (colon >= to || line[colon] != ':' || digits < 1 || digits > MAX_COUNT_DIGITS
+                || !Hex.packSuffix(line, from, packed, at, suffixChars)) {
+            return -1;
         }
         long count = 0;
         for (int i = colon + 1; i < to; i++) {
-            int d = body[i] - '0';
+            int d = line[i] - '0';
             if (d < 0 || d > 9) {
-                throw malformed();
+                return -1;
             }
             count = count * 10 + d;
         }
-        if (count > Integer.MAX_VALUE) {
-            throw malformed();
-        }
-        return (int) count;
+        return count > Integer.MAX_VALUE ? -1 : (int) count;
     }
 
     private int estimateLines(int length) {
