@@ -13,7 +13,7 @@ import java.util.Arrays;
 @QuarkusMain
 public final class Main {
 
-    private Main() {
+    Main() {
     }
 
     public static void main(String... args) {

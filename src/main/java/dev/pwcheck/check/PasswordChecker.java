@@ -14,11 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,8 +33,8 @@ public class PasswordChecker {
     private final Mirror mirror;
     private final FlowPolicy policy;
     private final Duration deadline;
-    /** By flow ("none" for checks that name no flow), then verdict. */
-    private final Map<String, Map<Verdict, Counter>> checks = new HashMap<>();
+    private final Map<Verdict, Counter> checksWithoutFlow;
+    private final Map<Flow, Map<Verdict, Counter>> checksByFlow = new EnumMap<>(Flow.class);
 
     public PasswordChecker(RangeCache ranges, Mirror mirror, FlowPolicy policy, CheckConfig config, MeterRegistry registry) {
         this.ranges = ranges;
@@ -48,19 +44,22 @@ public class PasswordChecker {
         // (unless the deadline is so short that the margin would eat most of it).
         Duration configured = config.deadline();
         this.deadline = configured.compareTo(ANSWER_MARGIN.multipliedBy(2)) > 0 ? configured.minus(ANSWER_MARGIN) : configured;
-        List<String> flows = new ArrayList<>(List.of(NO_FLOW));
-        Arrays.stream(Flow.values()).map(Flow::wire).forEach(flows::add);
-        for (String flow : flows) {
-            Map<Verdict, Counter> byVerdict = new EnumMap<>(Verdict.class);
-            for (Verdict verdict : Verdict.values()) {
-                byVerdict.put(verdict, Counter.builder("pwcheck.checks")
-                        .description("Password checks answered, by flow and verdict")
-                        .tag("verdict", verdict.json())
-                        .tag("flow", flow)
-                        .register(registry));
-            }
-            checks.put(flow, byVerdict);
+        this.checksWithoutFlow = counters(registry, NO_FLOW);
+        for (Flow flow : Flow.values()) {
+            checksByFlow.put(flow, counters(registry, flow.wire()));
         }
+    }
+
+    private static Map<Verdict, Counter> counters(MeterRegistry registry, String flow) {
+        Map<Verdict, Counter> byVerdict = new EnumMap<>(Verdict.class);
+        for (Verdict verdict : Verdict.values()) {
+            byVerdict.put(verdict, Counter.builder("pwcheck.checks")
+                    .description("Password checks answered, by flow and verdict")
+                    .tag("verdict", verdict.json())
+                    .tag("flow", flow)
+                    .register(registry));
+        }
+        return byVerdict;
     }
 
     /** Never fails: when no range can be had the verdict is {@link Verdict#UNKNOWN}. */
@@ -71,7 +70,7 @@ public class PasswordChecker {
     /** As {@link #check(Sha1Hash)}, by the threshold of {@code flow} (null: {@code pwcheck.min-count}). */
     public Uni<CheckResult> check(Sha1Hash hash, Flow flow) {
         int minCount = policy.minCount(flow);
-        Map<Verdict, Counter> counters = checks.get(flow == null ? NO_FLOW : flow.wire());
+        Map<Verdict, Counter> counters = flow == null ? checksWithoutFlow : checksByFlow.get(flow);
         int mirrored = mirror.count(hash);
         if (mirrored >= 0) {
             return Uni.createFrom().item(counted(verdict(mirrored, Source.MIRROR, minCount), counters));

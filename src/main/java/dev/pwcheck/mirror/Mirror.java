@@ -116,10 +116,6 @@ public class Mirror {
         }
     }
 
-    public boolean upstreamAllowed() {
-        return source.usesUpstream();
-    }
-
     public boolean mirrorOnly() {
         return !source.usesUpstream();
     }

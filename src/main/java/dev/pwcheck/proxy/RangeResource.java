@@ -81,7 +81,7 @@ public class RangeResource {
             content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "unavailable", value = ApiDocs.UNAVAILABLE_EXAMPLE)))
     public Uni<Response> range(
-            @Parameter(description = "5 hex digits, any case", example = "5BAA6", schema = @Schema(pattern = "^[0-9A-Fa-f]{5}$")) @PathParam("prefix") String prefix,
+            @Parameter(description = "5 hex digits, any case", example = "\"5BAA6\"", schema = @Schema(pattern = "^[0-9A-Fa-f]{5}$")) @PathParam("prefix") String prefix,
             @Parameter(description = "sha1 (default) or ntlm", schema = @Schema(enumeration = { "sha1", "ntlm" })) @QueryParam("mode") String mode,
             @Parameter(description = "true: pad the answer with random count-0 lines so its size says nothing") @HeaderParam("Add-Padding") String addPadding,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {

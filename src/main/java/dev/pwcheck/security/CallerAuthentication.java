@@ -51,10 +51,6 @@ public class CallerAuthentication {
         }
     }
 
-    public boolean enforced() {
-        return enforced;
-    }
-
     @ServerRequestFilter(preMatching = true, priority = PRIORITY)
     public Optional<Response> authenticate(ContainerRequestContext context, HttpServerRequest request) {
         if (!enforced || !request.path().startsWith("/v1/")) {
