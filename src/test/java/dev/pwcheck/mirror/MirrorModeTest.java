@@ -31,6 +31,7 @@ import static dev.pwcheck.support.Hashes.prefix;
 import static dev.pwcheck.support.Hashes.sha1;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +122,16 @@ class MirrorModeTest {
         String real = Arrays.stream(padded.split("\r\n")).filter(line -> !line.endsWith(":0")).collect(Collectors.joining("\r\n"));
         assertEquals(corpus.rangeTexts().get(prefix), real);
         assertTrue(padded.split("\r\n").length >= 800);
+    }
+
+    @Test
+    void aMirrorRangeCarriesAnETagThatRevalidates() throws IOException {
+        install(corpus(52_256), HashMode.SHA1);
+        String prefix = prefix(sha1(BREACHED));
+
+        String etag = given().when().get("/range/" + prefix).then().statusCode(200)
+                .header("Cache-Control", startsWith("public, max-age=")).extract().header("ETag");
+        given().header("If-None-Match", etag).header("Add-Padding", "true").when().get("/range/" + prefix).then().statusCode(304);
     }
 
     @Test
