@@ -48,7 +48,8 @@ final class CheckRequest {
     }
 
     private static Flow flowOf(JsonNode flow) {
-        if (flow == null) {
+        // An explicit null is how many serializers write an unset optional field: no flow.
+        if (flow == null || flow.isNull()) {
             return null;
         }
         if (!flow.isTextual()) {

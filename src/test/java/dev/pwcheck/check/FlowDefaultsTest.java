@@ -74,6 +74,13 @@ class FlowDefaultsTest {
     }
 
     @Test
+    void aNullFlowIsNoFlow() {
+        given().contentType(ContentType.JSON).body("{\"password\":\"" + BREACHED + "\",\"flow\":null}")
+                .when().post("/v1/passwords/check")
+                .then().statusCode(200).body("verdict", equalTo("breached")).body(not(containsString("action")));
+    }
+
+    @Test
     void anUnknownFlowIsABadRequest() {
         given().contentType(ContentType.JSON).body(Map.of("password", BREACHED, "flow", "signup"))
                 .when().post("/v1/passwords/check")

@@ -59,6 +59,15 @@ class CorsTest {
     }
 
     @Test
+    void theFormsOriginMayImportTheWidgetModule() {
+        // A cross-origin ES module import is a CORS request: without the header the browser refuses the module.
+        given().header("Origin", FORM)
+                .when().get("/widget/pwcheck.js")
+                .then().statusCode(200)
+                .header("Access-Control-Allow-Origin", equalTo(FORM));
+    }
+
+    @Test
     void anotherOriginIsNotAllowed() {
         given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "GET")
                 .when().options("/range/ABCDE")
