@@ -17,8 +17,13 @@ public final class Main {
     }
 
     public static void main(String... args) {
-        if (args.length > 0 && args[0].equals("mirror")) {
-            System.exit(MirrorCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        // Container entrypoints put -D settings first (the native image's ENTRYPOINT does); they are not the command.
+        int first = 0;
+        while (first < args.length && args[first].startsWith("-D")) {
+            first++;
+        }
+        if (first < args.length && args[first].equals("mirror")) {
+            System.exit(MirrorCommand.run(Arrays.copyOfRange(args, first + 1, args.length), System.out, System.err));
         }
         Quarkus.run(args);
     }
