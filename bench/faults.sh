@@ -19,6 +19,8 @@ seq 1 500 | sed 's/^/breached-password-/' > "$WORK/corpus.txt"
 
 # Smaller ranges than HIBP (300 entries) keep the Python fake from being the bottleneck for cold prefixes.
 python3 bench/fake_upstream.py --port "$UPSTREAM_PORT" --passwords "$WORK/corpus.txt" --random-per-range 300 2>/dev/null &
+# The fake must be listening before the first check, or the run starts with the breaker open.
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$UPSTREAM_PORT/stats" >/dev/null && break; sleep 0.1; done
 QUARKUS_HTTP_PORT=$SERVICE_PORT QUARKUS_REST_CLIENT_HIBP_URL=http://127.0.0.1:$UPSTREAM_PORT \
   PWCHECK_RATE_LIMIT_PER_IP_RATE=1000000000 PWCHECK_RATE_LIMIT_PER_IP_BURST=1000000000 \
   java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
