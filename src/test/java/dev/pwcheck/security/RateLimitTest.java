@@ -39,7 +39,9 @@ class RateLimitTest {
     public static class Tight implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("pwcheck.rate-limit.enabled", "true",
+            return Map.of("quarkus.http.proxy.proxy-address-forwarding", "true", "quarkus.http.proxy.allow-x-forwarded", "true",
+                    "quarkus.http.proxy.trusted-proxies", "127.0.0.1",
+                    "pwcheck.rate-limit.enabled", "true",
                     "pwcheck.rate-limit.per-caller-rate", "1", "pwcheck.rate-limit.per-caller-burst", "2",
                     "pwcheck.rate-limit.per-ip-rate", "1", "pwcheck.rate-limit.per-ip-burst", "3",
                     "pwcheck.auth.api-key-hashes", "login:" + ApiKeysTest.hashOf(KEY_A) + ",registration:" + ApiKeysTest.hashOf(KEY_B));
@@ -104,6 +106,16 @@ class RateLimitTest {
         }
         given().when().get("/range/5BAA6").then().statusCode(429).header("Retry-After", "1");
         assertCounted("pwcheck_rate_limited_total{caller=\"none\",scope=\"ip\"}");
+    }
+
+    @Test
+    void behindATrustedProxyEachForwardedClientHasItsOwnBucket() {
+        for (int i = 0; i < 3; i++) {
+            given().header("X-Forwarded-For", "203.0.113.7").when().get("/range/5BAA6").then().statusCode(200);
+        }
+        given().header("X-Forwarded-For", "203.0.113.7").when().get("/range/5BAA6").then().statusCode(429);
+
+        given().header("X-Forwarded-For", "198.51.100.9").when().get("/range/5BAA6").then().statusCode(200);
     }
 
     @Test
