@@ -97,6 +97,15 @@ class MirrorStoreTest {
     }
 
     @Test
+    void anNtlmSingleFileOfThirtyTwoDigitHashesImports() throws IOException {
+        Corpus ntlm = Corpus.random(8, 32, List.of("00000", "8846F"), 200);
+        MirrorStore store = importPartial(ntlm.writeSingleFile(dir.resolve("pwnedpasswords_ntlm.txt")), HashMode.NTLM);
+
+        assertEquals(ntlm.hashes().size(), store.hashes());
+        assertEquals(ntlm.rangeTexts().get("8846F"), text(store.range(0x8846F)));
+    }
+
+    @Test
     void aStoreTakesNineteenBytesAHashBesideItsFixedIndex() throws IOException {
         Path file = importPartialFile(corpus.writeSingleFile(dir.resolve("pwned.txt")), dir.resolve("store"));
         long overflow = corpus.hashes().values().stream().filter(count -> count > StoreFormat.MAX_INLINE_COUNT).count();
