@@ -97,6 +97,15 @@ class MirrorStoreTest {
     }
 
     @Test
+    void aSingleFileWithUnixLineEndingsImportsTheSame() throws IOException {
+        Path crlf = corpus.writeSingleFile(dir.resolve("pwned.txt"));
+        Path lf = Files.writeString(dir.resolve("pwned-lf.txt"), Files.readString(crlf).replace("\r\n", "\n"));
+        MirrorStore store = importPartial(lf, HashMode.SHA1);
+
+        corpus.hashes().forEach((hash, count) -> assertEquals(count, countOf(store, hash)));
+    }
+
+    @Test
     void anNtlmSingleFileOfThirtyTwoDigitHashesImports() throws IOException {
         Corpus ntlm = Corpus.random(8, 32, List.of("00000", "8846F"), 200);
         MirrorStore store = importPartial(ntlm.writeSingleFile(dir.resolve("pwnedpasswords_ntlm.txt")), HashMode.NTLM);
