@@ -9,6 +9,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import dev.pwcheck.api.ApiDocs;
 import dev.pwcheck.problem.Problem;
+import dev.pwcheck.security.CallerKeyRequired;
+import dev.pwcheck.security.RateLimited;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -24,6 +26,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 import java.util.Arrays;
 
 @Path("/v1/passwords")
+@CallerKeyRequired
+@RateLimited
 public class CheckResource {
 
     public static final String SOURCE_HEADER = "X-Pwcheck-Source";

@@ -11,6 +11,7 @@ import dev.pwcheck.range.HashMode;
 import dev.pwcheck.range.RangeCache;
 import dev.pwcheck.range.RangeLookup;
 import dev.pwcheck.range.Source;
+import dev.pwcheck.security.RateLimited;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -41,6 +42,7 @@ import java.util.Locale;
  * The answer is the same validated range the check endpoint uses, so the two always agree.
  */
 @Path("/range")
+@RateLimited
 public class RangeResource {
 
     private final RangeCache ranges;

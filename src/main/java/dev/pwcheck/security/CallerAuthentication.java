@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code Authorization: Bearer <key>} on {@code /v1/*}: no key is 401, a key that is not configured is 403, both
- * as problems. Runs before the body is read, so an unauthenticated caller never gets a password hashed. The
- * caller's name goes on the request for the rate limiter and the metrics; the key itself goes nowhere.
+ * {@code Authorization: Bearer <key>} on the resources marked {@link CallerKeyRequired} ({@code /v1/*}): no key is
+ * 401, a key that is not configured is 403, both as problems. Runs before the resource method, so an
+ * unauthenticated caller never gets a password hashed. The caller's name goes on the request for the rate limiter
+ * and the metrics; the key itself goes nowhere.
  */
 @ApplicationScoped
 public class CallerAuthentication {
@@ -51,9 +52,10 @@ public class CallerAuthentication {
         }
     }
 
-    @ServerRequestFilter(preMatching = true, priority = PRIORITY)
+    @CallerKeyRequired
+    @ServerRequestFilter(priority = PRIORITY)
     public Optional<Response> authenticate(ContainerRequestContext context, HttpServerRequest request) {
-        if (!enforced || !request.path().startsWith("/v1/")) {
+        if (!enforced) {
             return Optional.empty();
         }
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);

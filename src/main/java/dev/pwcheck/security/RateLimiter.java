@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps the service from being a password-testing oracle or a way to hammer the upstream: each caller (or, without
- * one, each client IP) draws from its own token bucket, and past it gets {@code 429} with {@code Retry-After}. One
+ * Keeps the service from being a password-testing oracle or a way to hammer the upstream: each request to a resource
+ * marked {@link RateLimited} ({@code /v1/*}, {@code /range/*}) draws from its caller's token bucket (or, without a
+ * caller, its client IP's), and past it gets {@code 429} with {@code Retry-After}. One
  * client's burst never spends another's budget. Behind a proxy, enable {@code quarkus.http.proxy.*} forwarding
  * so that the client IP is the real one.
  */
@@ -47,11 +48,11 @@ public class RateLimiter {
                 .build();
     }
 
-    // After authentication, so that a caller is known; before anything reads the body.
-    @ServerRequestFilter(preMatching = true, priority = CallerAuthentication.PRIORITY + 10)
+    // After authentication, so that a caller is known.
+    @RateLimited
+    @ServerRequestFilter(priority = CallerAuthentication.PRIORITY + 10)
     public Optional<Response> limit(ContainerRequestContext context, HttpServerRequest request) {
-        String path = request.path();
-        if (!config.enabled() || !(path.startsWith("/v1/") || path.startsWith("/range/"))) {
+        if (!config.enabled()) {
             return Optional.empty();
         }
         long now = ticker.read();

@@ -12,6 +12,11 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import dev.pwcheck.support.RawHttp;
+import java.net.URL;
 
 import java.util.Map;
 
@@ -28,6 +33,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** With caller keys configured, /v1/* needs Authorization: Bearer with one of them; /range and /q/* do not. */
@@ -49,6 +55,9 @@ class AuthTest {
 
     @InjectFakeUpstream
     WireMockServer upstream;
+
+    @TestHTTPResource("/")
+    URL url;
 
     @BeforeEach
     void serve() {
@@ -87,6 +96,14 @@ class AuthTest {
         check().header("Authorization", "Bearer " + LOGIN_KEY).when().post("/v1/passwords/check").then().statusCode(200)
                 .body("verdict", equalTo("breached"));
         check().header("Authorization", "bearer " + RESET_KEY).when().post("/v1/passwords/check").then().statusCode(200);
+    }
+
+    /** Each a spelling of /v1/passwords/check that the router resolves to the check endpoint. */
+    @ParameterizedTest
+    @ValueSource(strings = { "//v1/passwords/check", "/./v1/passwords/check", "/x/../v1/passwords/check", "/%761/passwords/check" })
+    void noSpellingOfThePathGetsRoundTheKey(String path) throws Exception {
+        assertEquals(401, RawHttp.postStatus(url, path, "{\"password\":\"" + PASSWORD + "\"}"), path);
+        upstream.verify(0, getRequestedFor(anyUrl()));
     }
 
     @Test

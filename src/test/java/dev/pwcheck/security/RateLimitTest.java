@@ -13,6 +13,9 @@ import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.quarkus.test.common.http.TestHTTPResource;
+import dev.pwcheck.support.RawHttp;
+import java.net.URL;
 
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +26,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static dev.pwcheck.support.Metrics.assertCounted;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Token buckets: each caller has its own (rate 1/s, burst 2 here), requests without a caller share their IP's
@@ -53,6 +57,9 @@ class RateLimitTest {
 
     @Inject
     AdjustableTicker ticker;
+
+    @TestHTTPResource("/")
+    URL url;
 
     @BeforeEach
     void refill() {
@@ -116,6 +123,16 @@ class RateLimitTest {
         given().header("X-Forwarded-For", "203.0.113.7").when().get("/range/5BAA6").then().statusCode(429);
 
         given().header("X-Forwarded-For", "198.51.100.9").when().get("/range/5BAA6").then().statusCode(200);
+    }
+
+    @Test
+    void noSpellingOfThePathGetsRoundTheLimit() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            given().when().get("/range/5BAA6").then().statusCode(200);
+        }
+        for (String path : new String[] { "//range/5BAA6", "/./range/5BAA6", "/%72ange/5BAA6" }) {
+            assertEquals(429, RawHttp.getStatus(url, path), path);
+        }
     }
 
     @Test
