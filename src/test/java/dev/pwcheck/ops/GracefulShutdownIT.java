@@ -1,0 +1,122 @@
+package dev.pwcheck.ops;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.pwcheck.support.Hashes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged service, as Kubernetes stops it: SIGTERM while a check waits on a slow upstream. Readiness must go
+ * DOWN at once, the check must still get its answer, and the process must exit by itself after the shutdown delay.
+ */
+class GracefulShutdownIT {
+
+    static final String PASSWORD = "in flight at SIGTERM";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private WireMockServer upstream;
+    private Process service;
+
+    @AfterEach
+    void stop() {
+        if (service != null) {
+            service.destroyForcibly();
+        }
+        if (upstream != null) {
+            upstream.stop();
+        }
+    }
+
+    @Test
+    void aCheckInFlightAtSigtermIsAnsweredAndReadinessGoesDownFirst() throws Exception {
+        upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        upstream.start();
+        String hash = Hashes.sha1(PASSWORD);
+        // Slower than the gap before SIGTERM, faster than the 800 ms read timeout.
+        upstream.stubFor(get(urlEqualTo("/range/" + Hashes.prefix(hash)))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(600).withBody(Hashes.line(Hashes.suffix(hash), 77))));
+        int port = freePort();
+        Path log = Files.createTempFile("pwcheck-it", ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("pwcheck.jar"))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("QUARKUS_REST_CLIENT_HIBP_URL", upstream.baseUrl());
+        service = builder.start();
+        String base = "http://127.0.0.1:" + port;
+        awaitReady(base, log);
+
+        CompletableFuture<HttpResponse<String>> check = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/passwords/check"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + PASSWORD + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(200);
+        long signalled = System.nanoTime();
+        service.destroy(); // SIGTERM
+        Thread.sleep(200);
+        int readiness = status(base + "/q/health/ready");
+        HttpResponse<String> answer = check.get(10, TimeUnit.SECONDS);
+        boolean exited = service.waitFor(40, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - signalled) / 1e9;
+
+        assertEquals(503, readiness, "readiness right after SIGTERM");
+        assertEquals(200, answer.statusCode());
+        assertEquals("{\"verdict\":\"breached\",\"count\":77}", answer.body());
+        assertTrue(exited, "the process exits by itself: " + Files.readString(log));
+        assertTrue(seconds >= 4.5 && seconds < 30, "exit after the 5 s shutdown delay and within the timeout: " + seconds + " s");
+    }
+
+    private void awaitReady(String base, Path log) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < until) {
+            if (status(base + "/q/health/ready") == 200) {
+                return;
+            }
+            assertTrue(service.isAlive(), () -> "the service stopped: " + read(log));
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the service did not get ready: " + read(log));
+    }
+
+    private int status(String url) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
