@@ -3,8 +3,10 @@ package dev.pwcheck.mirror;
 import dev.pwcheck.range.CompactRange;
 import dev.pwcheck.range.HashMode;
 import dev.pwcheck.range.RangeParser;
+import dev.pwcheck.range.UpstreamException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,6 +37,8 @@ final class RangeSync {
     }
 
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** Largest range answer read (a real one is about 40 KB); reading stops past it, so a runaway body costs nothing. */
+    private static final int MAX_ANSWER_BYTES = 4 << 20;
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
     private static final String USER_AGENT = "pwcheck-mirror-sync/1.0 (+https://github.com/pwcheck)";
 
@@ -52,7 +56,7 @@ final class RangeSync {
                 .connectTimeout(settings.timeout())
                 .executor(Executors.newFixedThreadPool(2, daemon("sync-http")))
                 .build();
-        this.parser = new RangeParser(settings.mode(), 4 << 20, 200_000);
+        this.parser = new RangeParser(settings.mode(), MAX_ANSWER_BYTES, 200_000);
     }
 
     Path run(Path dir) throws IOException, InterruptedException {
@@ -126,19 +130,22 @@ final class RangeSync {
         for (int attempt = 0; ; attempt++) {
             Duration wait = null;
             try {
-                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
-                if (status == 200) {
-                    try {
-                        return parser.parse(response.body());
-                    } catch (RuntimeException e) {
-                        lastProblem = "an invalid answer (" + e.getMessage() + ")";
+                try (InputStream body = response.body()) {
+                    if (status == 200) {
+                        try {
+                            // Past the cap the parser refuses it: at most one byte more is ever read.
+                            return parser.parse(body.readNBytes(MAX_ANSWER_BYTES + 1));
+                        } catch (UpstreamException e) {
+                            lastProblem = "an invalid answer (" + e.getMessage() + ")";
+                        }
+                    } else if (status == 429 || status >= 500) {
+                        lastProblem = "HTTP " + status;
+                        wait = retryAfter(response).orElse(null);
+                    } else {
+                        throw new SyncFailure("range " + name + " answered HTTP " + status + ", which retrying will not fix");
                     }
-                } else if (status == 429 || status >= 500) {
-                    lastProblem = "HTTP " + status;
-                    wait = retryAfter(response).orElse(null);
-                } else {
-                    throw new SyncFailure("range " + name + " answered HTTP " + status + ", which retrying will not fix");
                 }
             } catch (IOException e) {
                 lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

@@ -4,6 +4,7 @@ import dev.pwcheck.range.HashMode;
 import dev.pwcheck.support.Corpus;
 import dev.pwcheck.support.CorpusUpstream;
 import dev.pwcheck.support.CorpusUpstream.Scripted;
+import dev.pwcheck.support.EndlessUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,24 @@ class RangeSyncTest {
         assertEquals(4, upstream.requestsFor("00009"));
         assertTrue(corpus.hashes().keySet().stream().filter(h -> h.startsWith("00009"))
                 .allMatch(h -> MirrorStoreTest.countOf(store, h) == corpus.hashes().get(h)));
+    }
+
+    @Test
+    void anEndlessAnswerIsCutOffAtTheCapAndRefused() throws Exception {
+        EndlessUpstream endless = new EndlessUpstream();
+        String url = endless.start().get("quarkus.rest-client.hibp.url");
+        EndlessUpstream.WRITTEN.set(0);
+        try {
+            RangeSync.Settings settings = new RangeSync.Settings(URI.create(url), HashMode.SHA1, 1, 0, Duration.ofSeconds(10), 0, 0);
+            StoreException stopped = assertThrows(StoreException.class, () -> new RangeSync(settings,
+                    new Progress("ranges", 1, new PrintStream(new ByteArrayOutputStream()), false), new PrintStream(new ByteArrayOutputStream())).run(dir));
+
+            assertTrue(stopped.getMessage().contains("an invalid answer (upstream range answer is over 4194304 bytes)"), stopped.getMessage());
+            // 64 MiB on offer; reading stops at the 4 MiB cap (plus what socket buffers had taken).
+            assertTrue(EndlessUpstream.WRITTEN.get() < 16L << 20, "bytes the fake managed to write: " + EndlessUpstream.WRITTEN.get());
+        } finally {
+            endless.stop();
+        }
     }
 
     @Test
@@ -160,7 +179,11 @@ class RangeSyncTest {
     }
 
     private Path sync(int last, int concurrency) throws IOException, InterruptedException {
-        RangeSync.Settings settings = new RangeSync.Settings(URI.create(upstream.url()), HashMode.SHA1, concurrency, 5,
+        return sync(last, concurrency, 5);
+    }
+
+    private Path sync(int last, int concurrency, int retries) throws IOException, InterruptedException {
+        RangeSync.Settings settings = new RangeSync.Settings(URI.create(upstream.url()), HashMode.SHA1, concurrency, retries,
                 Duration.ofSeconds(5), 0, last);
         return new RangeSync(settings, new Progress("ranges", last + 1L, new PrintStream(new ByteArrayOutputStream()), false),
                 new PrintStream(new ByteArrayOutputStream())).run(dir);
