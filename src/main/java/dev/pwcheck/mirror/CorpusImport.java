@@ -105,6 +105,7 @@ final class CorpusImport {
                 }
             });
         }
+        byte[] buffer = new byte[64 << 10];
         for (int prefix = 0; prefix < StoreFormat.PREFIXES; prefix++) {
             String name = String.format(Locale.ROOT, "%05X", prefix);
             if (!upper.get(prefix) && !lower.get(prefix)) {
@@ -117,7 +118,7 @@ final class CorpusImport {
             Path file = dir.resolve((upper.get(prefix) ? name : name.toLowerCase(Locale.ROOT)) + ".txt");
             writer.beginRange(prefix);
             try (InputStream in = Files.newInputStream(file)) {
-                LineReader lines = new LineReader(in, MAX_LINE);
+                LineReader lines = new LineReader(in, MAX_LINE, buffer);
                 while (lines.next()) {
                     int count = parseEntry(lines.buffer(), lines.start(), lines.end());
                     if (count < 0) {

@@ -12,7 +12,7 @@ final class LineReader {
 
     private final InputStream in;
     private final int maxLine;
-    private byte[] buffer = new byte[1 << 20];
+    private byte[] buffer;
     private int start;
     private int end;
     private int filled;
@@ -22,8 +22,14 @@ final class LineReader {
     private long bytesRead;
 
     LineReader(InputStream in, int maxLine) {
+        this(in, maxLine, new byte[1 << 20]);
+    }
+
+    /** Reads through {@code buffer} (which it may outgrow for a long line): a million small files need not cost a megabyte each. */
+    LineReader(InputStream in, int maxLine, byte[] buffer) {
         this.in = in;
         this.maxLine = maxLine;
+        this.buffer = buffer;
     }
 
     /** Advances to the next line; false at the end of input. A final line without a newline still counts. */
