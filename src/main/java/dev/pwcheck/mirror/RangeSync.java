@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,7 @@ final class RangeSync {
     private final PrintStream log;
     private final HttpClient http;
     private final RangeParser parser;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("sync-watchdog"));
 
     RangeSync(Settings settings, Progress progress, PrintStream log) {
         this.settings = settings;
@@ -134,11 +137,15 @@ final class RangeSync {
                 int status = response.statusCode();
                 try (InputStream body = response.body()) {
                     if (status == 200) {
+                        // The client's timeout ends at the headers; a body that stalls is cut off by closing it.
+                        ScheduledFuture<?> cutOff = watchdog.schedule(() -> closeQuietly(body), settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
                         try {
                             // Past the cap the parser refuses it: at most one byte more is ever read.
                             return parser.parse(body.readNBytes(MAX_ANSWER_BYTES + 1));
                         } catch (UpstreamException e) {
                             lastProblem = "an invalid answer (" + e.getMessage() + ")";
+                        } finally {
+                            cutOff.cancel(false);
                         }
                     } else if (status == 429 || status >= 500) {
                         lastProblem = "HTTP " + status;
@@ -158,6 +165,14 @@ final class RangeSync {
                 wait = Duration.ofMillis(ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1));
             }
             Thread.sleep(wait.toMillis());
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException e) {
+            // it is being abandoned anyway
         }
     }
 

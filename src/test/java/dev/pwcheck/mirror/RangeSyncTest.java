@@ -12,6 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,6 +98,34 @@ class RangeSyncTest {
             assertTrue(EndlessUpstream.WRITTEN.get() < 16L << 20, "bytes the fake managed to write: " + EndlessUpstream.WRITTEN.get());
         } finally {
             endless.stop();
+        }
+    }
+
+    @Test
+    void aBodyThatStallsIsCutOffAtTheTimeout() throws Exception {
+        try (ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (Socket socket = stalling.accept()) {
+                    socket.getInputStream().read(new byte[8192]);
+                    socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + "0".repeat(35) + ":1\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    Thread.sleep(30_000); // and then nothing: the rest of the body never comes
+                } catch (Exception e) {
+                    // the client gave up, as it should
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            RangeSync.Settings settings = new RangeSync.Settings(URI.create("http://127.0.0.1:" + stalling.getLocalPort()), HashMode.SHA1, 1, 0,
+                    Duration.ofSeconds(1), 0, 0);
+            long start = System.nanoTime();
+
+            StoreException stopped = assertThrows(StoreException.class, () -> new RangeSync(settings,
+                    new Progress("ranges", 1, new PrintStream(new ByteArrayOutputStream()), false), new PrintStream(new ByteArrayOutputStream())).run(dir));
+
+            assertTrue(stopped.getMessage().contains("range 00000 failed 1 times"), stopped.getMessage());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "cut off near the 1 s timeout, not after the 30 s stall");
         }
     }
 
