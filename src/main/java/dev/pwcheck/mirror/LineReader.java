@@ -19,7 +19,6 @@ final class LineReader {
     private int nextStart;
     private boolean eof;
     private long number;
-    private long bytesRead;
 
     LineReader(InputStream in, int maxLine) {
         this(in, maxLine, new byte[1 << 20]);
@@ -70,7 +69,6 @@ final class LineReader {
                 eof = true;
             } else {
                 filled += n;
-                bytesRead += n;
             }
         }
     }
@@ -98,9 +96,5 @@ final class LineReader {
 
     long number() {
         return number;
-    }
-
-    long bytesRead() {
-        return bytesRead;
     }
 }

@@ -39,10 +39,6 @@ final class Progress {
         done.addAndGet(count);
     }
 
-    long done() {
-        return done.get();
-    }
-
     /** Prints if due (every 250 ms on a terminal, 5 s otherwise); call it from one thread. */
     void tick() {
         long now = System.nanoTime();

@@ -61,14 +61,6 @@ final class StoreWriter implements Closeable {
         }
     }
 
-    HashMode mode() {
-        return mode;
-    }
-
-    long records() {
-        return records;
-    }
-
     /** Starts the range of {@code next}, which must come after every range begun so far. It may stay empty. */
     void beginRange(int next) {
         if (next <= prefix || next >= PREFIXES) {

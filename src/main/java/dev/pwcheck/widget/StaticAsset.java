@@ -8,7 +8,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -46,9 +45,5 @@ final class StaticAsset {
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
         Response.ResponseBuilder response = notModified != null ? notModified : Response.ok(bytes, mediaType);
         return response.tag(etag).header(HttpHeaders.CACHE_CONTROL, cacheControl).build();
-    }
-
-    String text() {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

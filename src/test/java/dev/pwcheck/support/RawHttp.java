@@ -15,25 +15,23 @@ public final class RawHttp {
 
     /** Sends {@code POST <path>} with a JSON body exactly as written and returns the status code. */
     public static int postStatus(URL base, String path, String json) throws Exception {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-            return Integer.parseInt(status.split(" ")[1]);
-        }
+        return status(base, "POST " + path, "Content-Type: application/json\r\n", json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sends {@code GET <path>} exactly as written and returns the status code. */
     public static int getStatus(URL base, String path) throws Exception {
+        return status(base, "GET " + path, "", new byte[0]);
+    }
+
+    private static int status(URL base, String requestLine, String headers, byte[] body) throws Exception {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n")
+            OutputStream out = socket.getOutputStream();
+            out.write((requestLine + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n" + headers
+                    + (body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "") + "Connection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
             String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
             return Integer.parseInt(status.split(" ")[1]);
         }
