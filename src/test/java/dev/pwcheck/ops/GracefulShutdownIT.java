@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GracefulShutdownIT {
 
     static final String PASSWORD = "in flight at SIGTERM";
+    static final String WARM_UP = "checked before the test starts";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private WireMockServer upstream;
@@ -51,9 +52,12 @@ class GracefulShutdownIT {
         upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
         upstream.start();
         String hash = Hashes.sha1(PASSWORD);
-        // Slower than the gap before SIGTERM, faster than the 800 ms read timeout.
+        // Much slower than the gap before SIGTERM, well inside the generous timeouts set below.
         upstream.stubFor(get(urlEqualTo("/range/" + Hashes.prefix(hash)))
-                .willReturn(aResponse().withStatus(200).withFixedDelay(600).withBody(Hashes.line(Hashes.suffix(hash), 77))));
+                .willReturn(aResponse().withStatus(200).withFixedDelay(1500).withBody(Hashes.line(Hashes.suffix(hash), 77))));
+        String warmUp = Hashes.sha1(WARM_UP);
+        upstream.stubFor(get(urlEqualTo("/range/" + Hashes.prefix(warmUp)))
+                .willReturn(aResponse().withStatus(200).withBody(Hashes.line(Hashes.suffix(warmUp), 1))));
         int port = freePort();
         Path log = Files.createTempFile("pwcheck-it", ".log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -61,26 +65,31 @@ class GracefulShutdownIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         builder.environment().put("QUARKUS_REST_CLIENT_HIBP_URL", upstream.baseUrl());
+        // This test is about shutdown, not timeouts: on a loaded machine a cold first upstream call must not turn
+        // the in-flight check into an 'unknown' by the production deadline.
+        builder.environment().put("QUARKUS_REST_CLIENT_HIBP_READ_TIMEOUT", "8000");
+        builder.environment().put("PWCHECK_UPSTREAM_TIMEOUT", "9s");
+        builder.environment().put("PWCHECK_DEADLINE", "10s");
         service = builder.start();
         String base = "http://127.0.0.1:" + port;
         awaitReady(base, log);
+        // Loads the upstream path (client, pool, parser) so the timed check below starts warm.
+        assertEquals(200, check(base, WARM_UP).statusCode(), () -> read(log));
 
-        CompletableFuture<HttpResponse<String>> check = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/passwords/check"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + PASSWORD + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+
+        CompletableFuture<HttpResponse<String>> check = http.sendAsync(checkRequest(base, PASSWORD), HttpResponse.BodyHandlers.ofString());
         Thread.sleep(200);
         long signalled = System.nanoTime();
         service.destroy(); // SIGTERM
         Thread.sleep(200);
         int readiness = status(base + "/q/health/ready");
-        HttpResponse<String> answer = check.get(10, TimeUnit.SECONDS);
+        HttpResponse<String> answer = check.get(20, TimeUnit.SECONDS);
         boolean exited = service.waitFor(40, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - signalled) / 1e9;
 
         assertEquals(503, readiness, "readiness right after SIGTERM");
         assertEquals(200, answer.statusCode());
-        assertEquals("{\"verdict\":\"breached\",\"count\":77}", answer.body());
+        assertEquals("{\"verdict\":\"breached\",\"count\":77}", answer.body(), () -> read(log));
         assertTrue(exited, "the process exits by itself: " + Files.readString(log));
         assertTrue(seconds >= 4.5 && seconds < 30, "exit after the 5 s shutdown delay and within the timeout: " + seconds + " s");
     }
@@ -95,6 +104,17 @@ class GracefulShutdownIT {
             Thread.sleep(100);
         }
         throw new AssertionError("the service did not get ready: " + read(log));
+    }
+
+    private HttpResponse<String> check(String base, String password) throws Exception {
+        return http.send(checkRequest(base, password), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest checkRequest(String base, String password) {
+        return HttpRequest.newBuilder(URI.create(base + "/v1/passwords/check"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + password + "\"}"))
+                .build();
     }
 
     private int status(String url) throws InterruptedException {
