@@ -49,24 +49,28 @@ class HibpClientTest {
     @Test
     void theHibpNpmClientAgreesWithTheCheckEndpoint() throws Exception {
         service.reset();
-        upstream.resetAll();
-        Map<String, List<String>> ranges = new HashMap<>();
-        for (int i = 0; i < PASSWORDS.size(); i++) {
-            String hash = sha1(PASSWORDS.get(i));
-            List<String> lines = ranges.computeIfAbsent(prefix(hash), p -> new ArrayList<>(List.of(line("1".repeat(35), 2))));
-            // Every other password is in the corpus, with a distinct count.
-            if (i % 2 == 0) {
-                lines.add(line(suffix(hash), 1000 + i));
-            }
-        }
-        ranges.forEach((prefix, lines) -> upstream.stubFor(get(urlPathEqualTo("/range/" + prefix))
-                .willReturn(aResponse().withStatus(200).withBody(String.join("\r\n", lines)))));
+        serveEveryOtherPassword(upstream);
 
         NodeScript.Result run = NodeScript.run("hibp-client.e2e.mjs", Map.of(
                 "PWCHECK_URL", url.toString(),
                 "PASSWORDS", toJson(PASSWORDS)));
 
         assertEquals(0, run.exitCode(), run.output());
+    }
+
+    /** Stubs the ranges of {@link #PASSWORDS}: every other one is in the corpus, with a distinct count. */
+    static void serveEveryOtherPassword(WireMockServer upstream) {
+        upstream.resetAll();
+        Map<String, List<String>> ranges = new HashMap<>();
+        for (int i = 0; i < PASSWORDS.size(); i++) {
+            String hash = sha1(PASSWORDS.get(i));
+            List<String> lines = ranges.computeIfAbsent(prefix(hash), p -> new ArrayList<>(List.of(line("1".repeat(35), 2))));
+            if (i % 2 == 0) {
+                lines.add(line(suffix(hash), 1000 + i));
+            }
+        }
+        ranges.forEach((prefix, lines) -> upstream.stubFor(get(urlPathEqualTo("/range/" + prefix))
+                .willReturn(aResponse().withStatus(200).withBody(String.join("\r\n", lines)))));
     }
 
     private static String toJson(List<String> values) throws Exception {

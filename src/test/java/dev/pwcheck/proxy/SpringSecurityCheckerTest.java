@@ -14,19 +14,9 @@ import org.springframework.security.web.authentication.password.HaveIBeenPwnedRe
 import org.springframework.web.client.RestClient;
 
 import java.net.URL;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static dev.pwcheck.support.Hashes.line;
-import static dev.pwcheck.support.Hashes.prefix;
-import static dev.pwcheck.support.Hashes.sha1;
-import static dev.pwcheck.support.Hashes.suffix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -49,18 +39,7 @@ class SpringSecurityCheckerTest {
     @Test
     void springSecuritysHibpCheckerAgreesWithTheCheckEndpoint() {
         service.reset();
-        upstream.resetAll();
-        Map<String, List<String>> ranges = new HashMap<>();
-        for (int i = 0; i < HibpClientTest.PASSWORDS.size(); i++) {
-            String hash = sha1(HibpClientTest.PASSWORDS.get(i));
-            List<String> lines = ranges.computeIfAbsent(prefix(hash), p -> new ArrayList<>(List.of(line("1".repeat(35), 2))));
-            // Every other password is in the corpus.
-            if (i % 2 == 0) {
-                lines.add(line(suffix(hash), 1000 + i));
-            }
-        }
-        ranges.forEach((prefix, lines) -> upstream.stubFor(get(urlPathEqualTo("/range/" + prefix))
-                .willReturn(aResponse().withStatus(200).withBody(String.join("\r\n", lines)))));
+        HibpClientTest.serveEveryOtherPassword(upstream);
         HaveIBeenPwnedRestApiPasswordChecker spring = new HaveIBeenPwnedRestApiPasswordChecker();
         spring.setRestClient(RestClient.builder().baseUrl(range.toString()).build());
 
