@@ -76,7 +76,6 @@ class GracefulShutdownIT {
         // Loads the upstream path (client, pool, parser) so the timed check below starts warm.
         assertEquals(200, check(base, WARM_UP).statusCode(), () -> read(log));
 
-
         CompletableFuture<HttpResponse<String>> check = http.sendAsync(checkRequest(base, PASSWORD), HttpResponse.BodyHandlers.ofString());
         Thread.sleep(200);
         long signalled = System.nanoTime();
