@@ -6,7 +6,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.pwcheck.problem.Problem;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -22,20 +21,21 @@ import java.util.concurrent.TimeUnit;
  * Keeps the service from being a password-testing oracle or a way to hammer the upstream: each request to a resource
  * marked {@link RateLimited} ({@code /v1/*}, {@code /range/*}) draws from its caller's token bucket (or, without a
  * caller, its client IP's), and past it gets {@code 429} with {@code Retry-After}. One
- * client's burst never spends another's budget. Behind a proxy, enable {@code quarkus.http.proxy.*} forwarding
- * so that the client IP is the real one.
+ * client's burst never spends another's budget. Behind a proxy, {@link ClientAddress} finds the real client.
  */
 @ApplicationScoped
 public class RateLimiter {
 
     private final RateLimitConfig config;
+    private final ClientAddress clients;
     private final Ticker ticker;
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, TokenBucket> callers = new ConcurrentHashMap<>();
     private final Cache<String, TokenBucket> ips;
 
-    RateLimiter(RateLimitConfig config, Ticker ticker, MeterRegistry registry) {
+    RateLimiter(RateLimitConfig config, ClientAddress clients, Ticker ticker, MeterRegistry registry) {
         this.config = config;
+        this.clients = clients;
         this.ticker = ticker;
         this.registry = registry;
         // Idle long enough to have refilled completely: forgetting it then changes nothing.
@@ -64,7 +64,7 @@ public class RateLimiter {
             wait = callers.computeIfAbsent((String) caller, c -> new TokenBucket(config.perCallerRate(), config.perCallerBurst(), now)).take(now);
         } else {
             scope = "ip";
-            wait = ips.get(clientIp(request), ip -> new TokenBucket(config.perIpRate(), config.perIpBurst(), now)).take(now);
+            wait = ips.get(clients.of(request), ip -> new TokenBucket(config.perIpRate(), config.perIpBurst(), now)).take(now);
         }
         if (wait == 0) {
             return Optional.empty();
@@ -75,10 +75,5 @@ public class RateLimiter {
                 "too many requests; retry after " + seconds + " s").toResponse())
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))
                 .build());
-    }
-
-    private static String clientIp(HttpServerRequest request) {
-        SocketAddress remote = request.remoteAddress();
-        return remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
     }
 }

@@ -4,13 +4,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code redis-server} on a free loopback port, started for the test and stopped after it, with nothing
@@ -24,11 +19,7 @@ public class LocalRedis implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        port = Ports.free();
         startServer();
         return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + port);
     }
@@ -42,38 +33,12 @@ public class LocalRedis implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server: install it (Debian: apt-get install redis-server)", e);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("redis-server exited at start, see target/redis-test.log");
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        throw new IllegalStateException("redis-server did not listen on port " + port + " within 10 s");
+        Ports.awaitListening(port, process, "redis-server", "target/redis-test.log");
     }
 
     public synchronized void stopServer() {
-        if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process = null;
-        }
+        Ports.stop(process);
+        process = null;
     }
 
     @Override
