@@ -59,6 +59,11 @@ public final class UpstreamException extends RuntimeException {
             if (name.equals("BulkheadException")) {
                 return new UpstreamException(FailureCause.BULKHEAD_FULL, "too many upstream requests in flight");
             }
+            // Before the timeout test: a connection that was never established (a SYN lost to packet loss or a full
+            // accept queue) is worth a retry on a new connection, unlike an answer that was too slow.
+            if (name.equals("ConnectTimeoutException")) {
+                return new UpstreamException(FailureCause.CONNECT, "upstream connection not established within the connect timeout");
+            }
             if (t instanceof TimeoutException || t instanceof io.smallrye.mutiny.TimeoutException
                     || t.getClass().getSimpleName().contains("Timeout")) {
                 return new UpstreamException(FailureCause.TIMEOUT, "upstream did not answer in time");
