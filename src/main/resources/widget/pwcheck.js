@@ -19,8 +19,9 @@ const DEFAULTS = {
   timeoutMs: 3000,
   // Seen fewer times than this counts as not found, as pwcheck.min-count does on the server.
   minCount: 1,
+  // The count is how many times the password was seen across all breaches, not a number of breaches.
   breachedMessage: (count) =>
-    `This password has appeared in ${count.toLocaleString("en-US")} data ${count === 1 ? "breach" : "breaches"}. Choose another.`,
+    `This password has been seen ${count.toLocaleString("en-US")} ${count === 1 ? "time" : "times"} in data breaches. Choose another.`,
   cleanMessage: "This password was not found in known data breaches.",
 };
 

@@ -5,6 +5,7 @@ import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.info.License;
+import org.eclipse.microprofile.openapi.annotations.servers.Server;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -16,7 +17,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         info = @Info(title = "pwcheck", version = "1",
                 description = "Compromised-password checks against the Pwned Passwords corpus by k-anonymity, and the HIBP range API"
                         + " served from cache or offline mirror. Errors are application/problem+json (RFC 9457) and never quote the request.",
-                license = @License(name = "Pwned Passwords data: CC BY 4.0, haveibeenpwned.com")),
+                license = @License(name = "Pwned Passwords data: CC BY 4.0, haveibeenpwned.com",
+                        url = "https://creativecommons.org/licenses/by/4.0/")),
+        // Relative: the document describes whichever deployment serves it.
+        servers = @Server(url = "/", description = "the service that serves this document"),
         tags = {
                 @Tag(name = "check", description = "Is this password in the corpus?"),
                 @Tag(name = "range", description = "The HIBP range API (k-anonymity)"),
@@ -43,4 +47,6 @@ public class ApiDocs extends Application {
             + "\"detail\":\"too many requests; retry after 1 s\"}";
     public static final String UNAVAILABLE_EXAMPLE = "{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
             + "\"detail\":\"the range is not cached and the upstream cannot be reached; try again shortly\"}";
+    public static final String NOT_ACCEPTABLE_EXAMPLE = "{\"type\":\"about:blank\",\"title\":\"Not Acceptable\",\"status\":406,"
+            + "\"detail\":\"this resource cannot answer in a media type the Accept header allows\"}";
 }

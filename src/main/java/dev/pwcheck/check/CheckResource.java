@@ -44,7 +44,7 @@ public class CheckResource {
     @Path("/check")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Tell whether a password (or its SHA-1) appears in the Pwned Passwords corpus",
+    @Operation(operationId = "checkPassword", summary = "Tell whether a password (or its SHA-1) appears in the Pwned Passwords corpus",
             description = "Hashes the password locally and looks up its range by k-anonymity; neither the password nor the full"
                     + " hash leaves the service. Never a 5xx for upstream trouble: the verdict is then unknown (or stale-cached).")
     @Tag(name = "check")

@@ -36,7 +36,7 @@ public class ProblemMappers {
             case 400 -> "the request is not valid";
             case 404 -> "no such resource";
             case 405 -> "method not allowed on this resource";
-            case 406 -> "this resource answers application/json";
+            case 406 -> "this resource cannot answer in a media type the Accept header allows";
             case 413 -> "the request body is too large";
             case 415 -> "send the body as application/json";
             default -> "the request cannot be answered";

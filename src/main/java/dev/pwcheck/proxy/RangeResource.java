@@ -11,6 +11,7 @@ import dev.pwcheck.range.HashMode;
 import dev.pwcheck.range.RangeCache;
 import dev.pwcheck.range.RangeLookup;
 import dev.pwcheck.range.Source;
+import dev.pwcheck.range.UpstreamException;
 import dev.pwcheck.security.RateLimited;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -32,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Locale;
@@ -61,10 +63,11 @@ public class RangeResource {
     @GET
     @Path("/{prefix}")
     @Produces(MediaType.TEXT_PLAIN)
-    @Operation(summary = "The HIBP range API: every corpus hash (SHA-1, or NTLM with mode=ntlm) starting with a 5-hex prefix, as SUFFIX:COUNT lines",
+    @Operation(operationId = "getRange", summary = "The HIBP range API: every corpus hash (SHA-1, or NTLM with mode=ntlm) starting with a 5-hex prefix, as SUFFIX:COUNT lines",
             description = "Served from the cache or the offline mirror, fetched from the upstream when needed. Existing HIBP clients can use it"
                     + " by changing only their base URL.")
     @Tag(name = "range")
+    @SecurityRequirements // none: browsers ask it, so it is open and rate-limited per client IP
     @APIResponse(responseCode = "200", description = "SUFFIX:COUNT lines, uppercase, sorted, CRLF-separated",
             headers = {
                     @Header(name = "ETag", description = "Weak validator of the range's content (padded or not)", schema = @Schema(type = SchemaType.STRING)),
@@ -79,11 +82,11 @@ public class RangeResource {
     @APIResponse(responseCode = "429", description = "The client IP's rate limit is spent; see Retry-After",
             content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "rate limited", value = ApiDocs.TOO_MANY_EXAMPLE)))
-    @APIResponse(responseCode = "503", description = "Not cached (or not in the mirror) and the upstream cannot be reached; see Retry-After",
+    @APIResponse(responseCode = "503", description = "Not cached (or not in the mirror) and the upstream cannot be reached or gave no usable answer; see Retry-After",
             content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "unavailable", value = ApiDocs.UNAVAILABLE_EXAMPLE)))
     public Uni<Response> range(
-            @Parameter(description = "5 hex digits, any case", example = "\"5BAA6\"", schema = @Schema(pattern = "^[0-9A-Fa-f]{5}$")) @PathParam("prefix") String prefix,
+            @Parameter(description = "5 hex digits, any case", example = "5BAA6", schema = @Schema(pattern = "^[0-9A-Fa-f]{5}$")) @PathParam("prefix") String prefix,
             @Parameter(description = "sha1 (default) or ntlm", schema = @Schema(enumeration = { "sha1", "ntlm" })) @QueryParam("mode") String mode,
             @Parameter(description = "true: pad the answer with random count-0 lines so its size says nothing") @HeaderParam("Add-Padding") String addPadding,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
@@ -102,7 +105,20 @@ public class RangeResource {
         }
         return ranges.lookup(hashMode, upper)
                 .map(lookup -> answer(lookup, padded, ifNoneMatch))
-                .onFailure().recoverWithItem(failure -> unavailable("the range is not cached and the upstream cannot be reached; try again shortly"));
+                .onFailure().recoverWithItem(failure -> unavailable(whyUnavailable(failure)));
+    }
+
+    /** Says which of "could not reach" and "reached, but the answer was unusable" happened: they need different fixes. */
+    static String whyUnavailable(Throwable failure) {
+        if (!(failure instanceof UpstreamException upstream)) {
+            return "the range is not cached and the upstream gave no usable answer; try again shortly";
+        }
+        return switch (upstream.failureCause()) {
+            case CONNECT, TIMEOUT -> "the range is not cached and the upstream cannot be reached; try again shortly";
+            case CIRCUIT_OPEN, RECENT_FAILURE, BULKHEAD_FULL ->
+                    "the range is not cached and the upstream is failing, so it is not being asked for now; try again shortly";
+            default -> "the range is not cached and there was no usable answer from the upstream; try again shortly";
+        };
     }
 
     private Response unavailable(String detail) {

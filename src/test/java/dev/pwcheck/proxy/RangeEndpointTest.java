@@ -1,6 +1,7 @@
 package dev.pwcheck.proxy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
 import dev.pwcheck.support.FakeUpstream;
 import dev.pwcheck.support.InjectFakeUpstream;
 import dev.pwcheck.support.ServiceState;
@@ -25,7 +26,9 @@ import static dev.pwcheck.support.Hashes.prefix;
 import static dev.pwcheck.support.Hashes.sha1;
 import static dev.pwcheck.support.Hashes.suffix;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -158,11 +161,27 @@ class RangeEndpointTest {
     }
 
     @Test
-    void anUnreachableUpstreamWithNothingCachedIsServiceUnavailable() {
+    void aFailingUpstreamWithNothingCachedIsServiceUnavailable() {
         upstream.stubFor(get(urlEqualTo("/range/BAD00")).willReturn(aResponse().withStatus(500)));
         given().when().get("/range/BAD00").then().statusCode(503)
                 .contentType("application/problem+json")
                 .header("Retry-After", "5")
-                .header("X-Pwcheck-Source", "none");
+                .header("X-Pwcheck-Source", "none")
+                .body("detail", containsString("no usable answer from the upstream"));
+    }
+
+    @Test
+    void anUnusableUpstreamAnswerIsNotCalledUnreachable() {
+        upstream.stubFor(get(urlEqualTo("/range/BAD01")).willReturn(aResponse().withStatus(200).withBody("<html>maintenance</html>")));
+        given().when().get("/range/BAD01").then().statusCode(503)
+                .body("detail", containsString("no usable answer from the upstream"))
+                .body("detail", not(containsString("cannot be reached")));
+    }
+
+    @Test
+    void anUpstreamThatCannotBeReachedIsSaidSo() {
+        upstream.stubFor(get(urlEqualTo("/range/BAD02")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        given().when().get("/range/BAD02").then().statusCode(503)
+                .body("detail", containsString("cannot be reached"));
     }
 }

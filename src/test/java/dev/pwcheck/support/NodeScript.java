@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one of the Node.js checks in src/test/e2e (a real browser, a third-party HIBP client) against the service
- * under test. Installs their npm packages first when they are missing, so `mvn test` alone is enough wherever
+ * Runs one of the Node.js checks in src/test/e2e (a real browser, a third-party HIBP client, the OpenAPI linter)
+ * against the service under test. Installs their npm packages first when they are missing, so `./mvnw -B verify` alone is enough wherever
  * Node.js (and, for the browser, Debian's chromium) is installed.
  */
 public final class NodeScript {
@@ -29,9 +29,18 @@ public final class NodeScript {
         return exec(List.of("node", script), env, 180);
     }
 
+    /** Runs a command-line tool one of the packages installs ({@code node_modules/.bin/<tool>}) in {@link #DIR}. */
+    public static Result tool(String tool, String... args) throws IOException, InterruptedException {
+        installPackages();
+        List<String> command = new java.util.ArrayList<>(List.of(DIR.resolve("node_modules").resolve(".bin").resolve(tool).toString()));
+        command.addAll(List.of(args));
+        return exec(command, Map.of(), 180);
+    }
+
     private static synchronized void installPackages() throws IOException, InterruptedException {
-        if (Files.isDirectory(DIR.resolve("node_modules").resolve("playwright-core"))
-                && Files.isDirectory(DIR.resolve("node_modules").resolve("hibp"))) {
+        Path modules = DIR.resolve("node_modules");
+        if (Files.isDirectory(modules.resolve("playwright-core")) && Files.isDirectory(modules.resolve("hibp"))
+                && Files.isDirectory(modules.resolve("@redocly").resolve("cli"))) {
             return;
         }
         Result install = exec(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);

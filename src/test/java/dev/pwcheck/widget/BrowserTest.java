@@ -69,7 +69,7 @@ class BrowserTest {
                 "PWCHECK_URL", service.toString(),
                 "OUT_DIR", out.toString(),
                 "BREACHED_PASSWORD", BREACHED,
-                "BREACHED_MESSAGE", "This password has appeared in 52,256 data breaches. Choose another.",
+                "BREACHED_MESSAGE", "This password has been seen 52,256 times in data breaches. Choose another.",
                 "CLEAN_PASSWORD", CLEAN,
                 "UNAVAILABLE_PASSWORD", UNAVAILABLE));
 

@@ -11,7 +11,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 
 /**
- * What {@code mvn quarkus:dev} gives an operator: the demo page is on by the dev profile's own default, with
+ * What {@code ./mvnw quarkus:dev} gives an operator: the demo page is on by the dev profile's own default, with
  * nothing set by hand. (Outside dev mode it is a 404: {@link WidgetResourceTest}.)
  */
 @QuarkusTest

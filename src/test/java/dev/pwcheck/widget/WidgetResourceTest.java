@@ -28,6 +28,12 @@ class WidgetResourceTest {
     }
 
     @Test
+    void anAcceptHeaderThatRefusesJavaScriptGets406AsAProblem() {
+        given().accept("application/json").when().get("/widget/pwcheck.js").then().statusCode(406)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void theDemoPageIsNotServedUnlessEnabled() {
         given().when().get("/demo/register.html").then().statusCode(404).contentType("application/problem+json");
     }
