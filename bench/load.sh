@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load run: cached checks against the same process's /q/health/live, reported as a ratio.
+# Load run: cached checks against the same process's /q/health/live (on its management port), reported as a ratio.
 #
 #   bench/load.sh [duration=20s] [connections=32] [prefixes=2000]
 #
@@ -13,12 +13,13 @@ DURATION=${1:-20s}
 CONNECTIONS=${2:-32}
 PREFIXES=${3:-2000}
 SERVICE_PORT=${SERVICE_PORT:-18080}
+MANAGEMENT_PORT=${MANAGEMENT_PORT:-19080}
 UPSTREAM_PORT=${UPSTREAM_PORT:-19999}
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
-[ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -q package -DskipTests
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 
 # A warm set: one password per distinct prefix, half of them in the fake corpus.
 python3 - "$WORK" "$PREFIXES" <<'PY'
@@ -36,10 +37,10 @@ open(f"{work}/hashes.txt", "w").write("\n".join(hashes) + "\n")
 PY
 
 python3 bench/fake_upstream.py --port "$UPSTREAM_PORT" --passwords "$WORK/corpus.txt" &
-QUARKUS_HTTP_PORT=$SERVICE_PORT QUARKUS_REST_CLIENT_HIBP_URL=http://127.0.0.1:$UPSTREAM_PORT \
+QUARKUS_HTTP_PORT=$SERVICE_PORT QUARKUS_MANAGEMENT_PORT=$MANAGEMENT_PORT QUARKUS_REST_CLIENT_HIBP_URL=http://127.0.0.1:$UPSTREAM_PORT \
   PWCHECK_RATE_LIMIT_PER_IP_RATE=1000000000 PWCHECK_RATE_LIMIT_PER_IP_BURST=1000000000 \
   java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$SERVICE_PORT/q/health/ready" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" >/dev/null && break; sleep 0.2; done
 
 python3 - "$WORK/hashes.txt" "$SERVICE_PORT" <<'PY'
 import json, sys, urllib.request
@@ -56,11 +57,11 @@ echo "upstream after warm-up: $(curl -s "http://127.0.0.1:$UPSTREAM_PORT/stats")
 run() { wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@"; }
 # JIT warm-up of both paths, not reported, so neither measured run pays for compilation.
 wrk -t2 -c"$CONNECTIONS" -d5s -s bench/check.lua "http://127.0.0.1:$SERVICE_PORT/v1/passwords/check" -- "$WORK/hashes.txt" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d5s "http://127.0.0.1:$SERVICE_PORT/q/health/live" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d5s "http://127.0.0.1:$MANAGEMENT_PORT/q/health/live" >/dev/null
 echo "== cached checks ($PREFIXES warm prefixes) =="
 run -s bench/check.lua "http://127.0.0.1:$SERVICE_PORT/v1/passwords/check" -- "$WORK/hashes.txt" | tee "$WORK/check.txt"
 echo "== /q/health/live =="
-run "http://127.0.0.1:$SERVICE_PORT/q/health/live" | tee "$WORK/live.txt"
+run "http://127.0.0.1:$MANAGEMENT_PORT/q/health/live" | tee "$WORK/live.txt"
 echo "upstream after load: $(curl -s "http://127.0.0.1:$UPSTREAM_PORT/stats")"
 
 rps() { awk '/^Requests\/sec/ {print $2}' "$1"; }

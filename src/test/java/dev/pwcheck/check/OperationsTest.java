@@ -5,10 +5,13 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import static dev.pwcheck.support.Management.management;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @QuarkusTest
 @QuarkusTestResource(value = FakeUpstream.class, restrictToAnnotatedClass = true)
@@ -16,21 +19,41 @@ class OperationsTest {
 
     @Test
     void livenessIsUp() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        management().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void readinessReportsTheCacheAndIsUpWithoutUpstream() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        management().when().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("range-cache"));
     }
 
     @Test
     void metricsArePublishedForPrometheus() {
-        given().when().get("/q/metrics").then().statusCode(200)
+        management().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("pwcheck_checks_total"))
                 .body(containsString("pwcheck_upstream_failures_total{cause=\"timeout\""));
+    }
+
+    @Test
+    void readinessListsNoRedisCheckWhenTheSharedTierIsOff() {
+        management().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", not(hasItem(containsString("Redis"))));
+    }
+
+    @Test
+    void healthAndMetricsAreNotServedOnThePublicPort() {
+        for (String path : new String[] { "/q/metrics", "/q/health", "/q/health/live", "/q/health/ready", "/q/health/group/upstream",
+                "/q/dev-ui", "/q/swagger-ui" }) {
+            assertEquals(404, given().when().get(path).statusCode(), path);
+        }
+    }
+
+    @Test
+    void theManagementPortServesNoApi() {
+        management().contentType("application/json").body("{\"password\":\"x\"}").when().post("/v1/passwords/check").then().statusCode(404);
+        management().when().get("/range/5BAA6").then().statusCode(404);
     }
 
     @Test

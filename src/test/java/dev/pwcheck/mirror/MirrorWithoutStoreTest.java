@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.Map;
 
+import static dev.pwcheck.support.Management.management;
 import static dev.pwcheck.support.Checks.checkPassword;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -35,6 +36,6 @@ class MirrorWithoutStoreTest {
 
     @Test
     void theReplicaIsNotReady() {
-        given().when().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
+        management().when().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
     }
 }

@@ -59,11 +59,13 @@ class GracefulShutdownIT {
         upstream.stubFor(get(urlEqualTo("/range/" + Hashes.prefix(warmUp)))
                 .willReturn(aResponse().withStatus(200).withBody(Hashes.line(Hashes.suffix(warmUp), 1))));
         int port = freePort();
+        int managementPort = freePort();
         Path log = Files.createTempFile("pwcheck-it", ".log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", System.getProperty("pwcheck.jar"))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         builder.environment().put("QUARKUS_REST_CLIENT_HIBP_URL", upstream.baseUrl());
         // This test is about shutdown, not timeouts: on a loaded machine a cold first upstream call must not turn
         // the in-flight check into an 'unknown' by the production deadline.
@@ -72,7 +74,14 @@ class GracefulShutdownIT {
         builder.environment().put("PWCHECK_DEADLINE", "10s");
         service = builder.start();
         String base = "http://127.0.0.1:" + port;
-        awaitReady(base, log);
+        String management = "http://127.0.0.1:" + managementPort;
+        awaitReady(management, log);
+        // The packaged jar as production runs it: health and metrics only on the management port.
+        assertEquals(404, status(base + "/q/metrics"), "metrics on the public port");
+        assertEquals(404, status(base + "/q/health/ready"), "health on the public port");
+        assertEquals(404, status(base + "/q/swagger-ui"), "no Swagger UI in the packaged jar");
+        assertEquals(200, status(base + "/q/openapi"), "the OpenAPI document stays public");
+        assertEquals(200, status(management + "/q/metrics"), "metrics on the management port");
         // Loads the upstream path (client, pool, parser) so the timed check below starts warm.
         assertEquals(200, check(base, WARM_UP).statusCode(), () -> read(log));
 
@@ -80,17 +89,26 @@ class GracefulShutdownIT {
         Thread.sleep(200);
         long signalled = System.nanoTime();
         service.destroy(); // SIGTERM
-        Thread.sleep(200);
-        int readiness = status(base + "/q/health/ready");
+        int readiness = readinessWithin(management, Duration.ofSeconds(4)); // well inside the 5 s shutdown delay
         HttpResponse<String> answer = check.get(20, TimeUnit.SECONDS);
         boolean exited = service.waitFor(40, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - signalled) / 1e9;
 
-        assertEquals(503, readiness, "readiness right after SIGTERM");
+        assertEquals(503, readiness, "readiness soon after SIGTERM, within the shutdown delay");
         assertEquals(200, answer.statusCode());
         assertEquals("{\"verdict\":\"breached\",\"count\":77}", answer.body(), () -> read(log));
         assertTrue(exited, "the process exits by itself: " + Files.readString(log));
         assertTrue(seconds >= 4.5 && seconds < 30, "exit after the 5 s shutdown delay and within the timeout: " + seconds + " s");
+    }
+
+    /** Polls readiness until it is 503 or {@code limit} has passed; returns the last status seen. */
+    private int readinessWithin(String management, Duration limit) throws InterruptedException {
+        long until = System.nanoTime() + limit.toNanos();
+        int status;
+        while ((status = status(management + "/q/health/ready")) != 503 && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        return status;
     }
 
     private void awaitReady(String base, Path log) throws Exception {

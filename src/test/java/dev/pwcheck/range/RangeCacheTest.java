@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import static dev.pwcheck.support.Management.management;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -154,7 +155,7 @@ class RangeCacheTest {
         serveHealthy(3);
         checkSha1(HASH);
         checkSha1(HASH);
-        String metrics = io.restassured.RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = management().when().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String name : List.of("pwcheck_cache_hits_total", "pwcheck_cache_misses_total", "pwcheck_cache_entries",
                 "pwcheck_cache_bytes", "pwcheck_cache_evictions_total", "pwcheck_cache_load_seconds_count",
                 "pwcheck_checks_total{flow=\"none\",verdict=\"breached\"", "pwcheck_upstream_requests_seconds_count{outcome=\"success\"")) {

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.pwcheck.support.Management.management;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -179,8 +180,8 @@ class ResilienceTest {
             checkSha1(String.format("BB%03X", i) + SUFFIX).body("verdict", equalTo("unknown"));
         }
         assertEquals(CircuitBreakerState.OPEN, client.breakerState());
-        given().when().get("/q/health/group/upstream").then().statusCode(503).body("status", equalTo("DOWN"));
-        given().when().get("/q/health/ready").then().statusCode(200);
+        management().when().get("/q/health/group/upstream").then().statusCode(503).body("status", equalTo("DOWN"));
+        management().when().get("/q/health/ready").then().statusCode(200);
 
         int before = upstream.findAll(getRequestedFor(urlMatching("/range/.*"))).size();
         checkSha1("BB100" + SUFFIX).time(lessThan(50L), TimeUnit.MILLISECONDS).header(CheckResource.SOURCE_HEADER, "none");
@@ -190,7 +191,7 @@ class ResilienceTest {
         Thread.sleep(1100); // the breaker's own delay; it keeps real time
         checkSha1("BB101" + SUFFIX).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(5));
         assertEquals(CircuitBreakerState.CLOSED, client.breakerState());
-        given().when().get("/q/health/group/upstream").then().statusCode(200).body("status", equalTo("UP"));
+        management().when().get("/q/health/group/upstream").then().statusCode(200).body("status", equalTo("UP"));
         Metrics.assertCounted("pwcheck_upstream_circuit_transitions_total{state=\"open\"");
         Metrics.assertCounted("pwcheck_upstream_failures_total{cause=\"circuit_open\"");
     }

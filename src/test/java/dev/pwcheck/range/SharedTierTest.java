@@ -28,6 +28,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static dev.pwcheck.support.Checks.checkSha1;
+import static dev.pwcheck.support.Management.management;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -126,6 +127,19 @@ class SharedTierTest {
             checkSha1(PREFIX + SUFFIX).time(lessThan(1500L), TimeUnit.MILLISECONDS)
                     .header(CheckResource.SOURCE_HEADER, "upstream").body("verdict", equalTo("breached"));
             checkSha1(PREFIX + SUFFIX).header(CheckResource.SOURCE_HEADER, "cache").body("count", equalTo(77));
+        } finally {
+            redis.startServer();
+        }
+    }
+
+    @Test
+    void redisReachabilityIsReportedInItsOwnGroupAndNeverInReadiness() {
+        management().when().get("/q/health/group/shared-cache").then().statusCode(200)
+                .body("checks[0].name", equalTo("shared-cache")).body("checks[0].data.tier", equalTo("redis"));
+        redis.stopServer();
+        try {
+            management().when().get("/q/health/group/shared-cache").then().statusCode(503).body("status", equalTo("DOWN"));
+            management().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         } finally {
             redis.startServer();
         }

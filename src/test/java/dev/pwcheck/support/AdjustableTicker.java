@@ -6,18 +6,22 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Replaces the system ticker in tests: real time plus whatever a test has skipped ahead, so TTLs need no sleeps. */
+/**
+ * Replaces the system ticker in tests: a clock that moves only when a test moves it, so TTLs, back-offs and token
+ * buckets need no sleeps, and a slow or busy machine cannot refill a bucket or expire a range behind a test's back.
+ */
 @Singleton
 public class AdjustableTicker implements Ticker {
 
-    private final AtomicLong skipped = new AtomicLong();
+    // Far from zero so that "now minus a duration" never goes negative in the code under test.
+    private final AtomicLong now = new AtomicLong(Duration.ofDays(365).toNanos());
 
     @Override
     public long read() {
-        return System.nanoTime() + skipped.get();
+        return now.get();
     }
 
     public void advance(Duration by) {
-        skipped.addAndGet(by.toNanos());
+        now.addAndGet(by.toNanos());
     }
 }

@@ -1,5 +1,6 @@
 package dev.pwcheck.support;
 
+import static dev.pwcheck.support.Management.management;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,7 @@ public final class Metrics {
     }
 
     public static String scrape() {
-        return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return management().when().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     /** Asserts that a series starting with {@code series} (name and leading tags) has counted something. */
