@@ -60,6 +60,9 @@ class K8sManifestsTest {
         assertEquals("/q/health/started", map(container, "startupProbe", "httpGet").get("path"));
         assertEquals("/q/health/live", map(container, "livenessProbe", "httpGet").get("path"));
         assertEquals("/q/health/ready", map(container, "readinessProbe", "httpGet").get("path"));
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertEquals("management", map(container, probe, "httpGet").get("port"), probe + " on the management port");
+        }
         for (String kind : List.of("requests", "limits")) {
             Map<String, Object> resources = map(container, "resources", kind);
             assertNotNull(resources.get("cpu"), kind + ".cpu");
@@ -100,7 +103,7 @@ class K8sManifestsTest {
 
     @Test
     void everyConfigMapSettingIsADocumentedKey() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs", "configuration.md"));
         for (Path file : Manifests.files()) {
             for (Doc doc : Manifests.documents(file)) {
                 if (doc.kind().equals("ConfigMap")) {
@@ -110,7 +113,7 @@ class K8sManifestsTest {
                         boolean documented = readme.lines().filter(l -> l.startsWith("| `"))
                                 .map(l -> l.substring(3, l.indexOf('`', 3)).replace('-', '.'))
                                 .anyMatch(key::equals);
-                        assertTrue(documented, env + " (" + file.getFileName() + ") is a key the README documents");
+                        assertTrue(documented, env + " (" + file.getFileName() + ") is a key docs/configuration.md documents");
                     }
                 }
             }
@@ -138,6 +141,7 @@ class K8sManifestsTest {
         assertEquals("http", list(service, "ports").get(0).get("targetPort"));
         Map<String, Object> container = list(map(one(base, "Deployment", "pwcheck").body(), "spec", "template", "spec"), "containers").get(0);
         assertEquals(Map.of("name", "http", "containerPort", 8080, "protocol", "TCP"), list(container, "ports").get(0));
+        assertEquals(Map.of("name", "management", "containerPort", 9000, "protocol", "TCP"), list(container, "ports").get(1));
     }
 
     @Test
@@ -157,20 +161,21 @@ class K8sManifestsTest {
     @Test
     void metricsAreAnnotatedForScraping() throws IOException {
         Map<String, Object> annotations = map(one(Manifests.base(), "Deployment", "pwcheck").body(), "spec", "template", "metadata", "annotations");
-        assertEquals(Map.of("prometheus.io/scrape", "true", "prometheus.io/port", "8080", "prometheus.io/path", "/q/metrics"), annotations);
+        assertEquals(Map.of("prometheus.io/scrape", "true", "prometheus.io/port", "9000", "prometheus.io/path", "/q/metrics"), annotations);
     }
 
     @Test
-    void ingressComesOnlyFromTheRegistryAndPrometheusToTheHttpPort() throws IOException {
+    void theApiPortAdmitsTheRegistryAndTheIngressControllerAndTheManagementPortOnlyPrometheus() throws IOException {
         Map<String, Object> policy = map(one(Manifests.base(), "NetworkPolicy", "pwcheck").body(), "spec");
         assertEquals(List.of("Ingress", "Egress"), policy.get("policyTypes"));
         List<Map<String, Object>> ingress = list(policy, "ingress");
-        assertEquals(2, ingress.size());
+        assertEquals(3, ingress.size());
         assertEquals(Map.of("app.kubernetes.io/part-of", "registry"), map(list(ingress.get(0), "from").get(0), "podSelector", "matchLabels"));
-        assertEquals(Map.of("app.kubernetes.io/name", "prometheus"), map(list(ingress.get(1), "from").get(0), "podSelector", "matchLabels"));
-        for (Map<String, Object> rule : ingress) {
-            assertEquals(List.of(Map.of("port", 8080, "protocol", "TCP")), rule.get("ports"));
-        }
+        assertEquals(Map.of("app.kubernetes.io/name", "ingress-nginx"), map(list(ingress.get(1), "from").get(0), "podSelector", "matchLabels"));
+        assertEquals(Map.of("app.kubernetes.io/name", "prometheus"), map(list(ingress.get(2), "from").get(0), "podSelector", "matchLabels"));
+        assertEquals(List.of(Map.of("port", 8080, "protocol", "TCP")), ingress.get(0).get("ports"));
+        assertEquals(List.of(Map.of("port", 8080, "protocol", "TCP")), ingress.get(1).get("ports"));
+        assertEquals(List.of(Map.of("port", 9000, "protocol", "TCP")), ingress.get(2).get("ports"));
     }
 
     @Test
