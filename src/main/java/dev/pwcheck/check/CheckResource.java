@@ -56,8 +56,9 @@ public class CheckResource {
                     @ExampleObject(name = "sha1", value = "{\"sha1\":\"5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8\"}"),
                     @ExampleObject(name = "login flow", value = "{\"password\":\"P@ssw0rd\",\"flow\":\"login\"}") }))
     @APIResponse(responseCode = "200", description = "The verdict",
-            headers = @Header(name = SOURCE_HEADER, description = "cache, upstream, stale, mirror or none (verdict unknown)",
-                    schema = @Schema(type = SchemaType.STRING, enumeration = { "cache", "upstream", "stale", "mirror", "none" })),
+            headers = @Header(name = SOURCE_HEADER, description = "cache, upstream, stale, mirror, fallback (the top-N store while the upstream"
+                    + " cannot answer: only with breached) or none (verdict unknown)",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = { "cache", "upstream", "stale", "mirror", "fallback", "none" })),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CheckResponse.class),
                     examples = {
                             @ExampleObject(name = "breached", value = "{\"verdict\":\"breached\",\"count\":3861493}"),

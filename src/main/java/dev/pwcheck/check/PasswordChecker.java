@@ -1,6 +1,7 @@
 package dev.pwcheck.check;
 
 import dev.pwcheck.hash.Sha1Hash;
+import dev.pwcheck.mirror.Fallback;
 import dev.pwcheck.mirror.Mirror;
 import dev.pwcheck.range.RangeCache;
 import dev.pwcheck.range.RangeLookup;
@@ -31,14 +32,19 @@ public class PasswordChecker {
 
     private final RangeCache ranges;
     private final Mirror mirror;
+    private final Fallback fallback;
+    private final Counter fallbackAnswers;
     private final FlowPolicy policy;
     private final Duration deadline;
     private final Map<Verdict, Counter> checksWithoutFlow;
     private final Map<Flow, Map<Verdict, Counter>> checksByFlow = new EnumMap<>(Flow.class);
 
-    public PasswordChecker(RangeCache ranges, Mirror mirror, FlowPolicy policy, CheckConfig config, MeterRegistry registry) {
+    public PasswordChecker(RangeCache ranges, Mirror mirror, Fallback fallback, FlowPolicy policy, CheckConfig config, MeterRegistry registry) {
         this.ranges = ranges;
         this.mirror = mirror;
+        this.fallback = fallback;
+        this.fallbackAnswers = Counter.builder("pwcheck.fallback.answers")
+                .description("Checks answered breached by the fallback store because no range could be had").register(registry);
         this.policy = policy;
         // Stop waiting a little early so that the answer, not just the decision, is out by the deadline
         // (unless the deadline is so short that the margin would eat most of it).
@@ -76,7 +82,7 @@ public class PasswordChecker {
             return Uni.createFrom().item(counted(verdict(mirrored, Source.MIRROR, minCount), counters));
         }
         if (mirror.mirrorOnly()) {
-            return Uni.createFrom().item(counted(CheckResult.UNKNOWN, counters));
+            return Uni.createFrom().item(counted(unknown(hash, minCount), counters));
         }
         RangeLookup cached = ranges.cachedLookup(hash.prefix());
         if (cached != null) {
@@ -87,16 +93,29 @@ public class PasswordChecker {
                 // The fetch goes on without us (and fills the cache for the next check); this caller stops waiting.
                 .ifNoItem().after(deadline).recoverWithItem(() -> {
                     RangeLookup stale = ranges.staleLookup(hash.prefix());
-                    return stale == null ? CheckResult.UNKNOWN : verdict(hash, stale, minCount);
+                    return stale == null ? unknown(hash, minCount) : verdict(hash, stale, minCount);
                 })
                 .onFailure().recoverWithItem(failure -> {
                     if (!(failure instanceof UpstreamException)) {
                         // Class name only: a message from code we do not own could carry anything.
                         LOG.errorf("Check failed unexpectedly (%s); answering unknown", failure.getClass().getName());
                     }
-                    return CheckResult.UNKNOWN;
+                    return unknown(hash, minCount);
                 })
                 .map(result -> counted(result, counters));
+    }
+
+    /**
+     * No range could be had: the fallback store may still know the hash as breached. Anything else stays unknown,
+     * never clean: the fallback holds only the most-seen hashes.
+     */
+    private CheckResult unknown(Sha1Hash hash, int minCount) {
+        int count = fallback.count(hash);
+        if (count > 0 && count >= minCount) {
+            fallbackAnswers.increment();
+            return new CheckResult(Verdict.BREACHED, count, Source.FALLBACK);
+        }
+        return CheckResult.UNKNOWN;
     }
 
     private static CheckResult verdict(Sha1Hash hash, RangeLookup lookup, int minCount) {

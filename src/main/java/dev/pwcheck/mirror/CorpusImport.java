@@ -15,7 +15,10 @@ import java.util.stream.Stream;
 
 /**
  * Builds a store from what HIBP's official downloader writes: either one file of {@code HASH:COUNT} lines sorted
- * by hash, or a directory of {@code PREFIX.txt} files of {@code SUFFIX:COUNT} lines, one per range. Streams, so
+ * by hash, or a directory of {@code PREFIX.txt} files of {@code SUFFIX:COUNT} lines, one per range. The downloader
+ * writes each range of its single file through a new UTF-8 writer, so a byte order mark (EF BB BF) stands before
+ * the first line of every range; a mark at the start of a line is skipped, anywhere else it is a malformed line.
+ * LF, CRLF and a mix of them are accepted, and hex in either case. Streams, so
  * memory stays bounded by the writer's index whatever the corpus size. Every line is checked; the first bad one
  * stops the import with its file and line number, and the existing store is left as it was.
  */
@@ -23,17 +26,26 @@ final class CorpusImport {
 
     private static final int MAX_LINE = 128;
 
+    private static final byte[] BOM = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+
     private final HashMode mode;
+    private final StoreFormat.Kind kind;
     private final boolean partial;
     private final Progress progress;
     private final byte[] suffix;
+    private long merged;
 
     /**
      * @param partial accept input that does not cover every prefix (the store then answers only for the ranges
      *                it holds); without it, a gap is taken for a truncated or incomplete download
      */
     CorpusImport(HashMode mode, boolean partial, Progress progress) {
+        this(mode, StoreFormat.Kind.FULL, partial, progress);
+    }
+
+    CorpusImport(HashMode mode, StoreFormat.Kind kind, boolean partial, Progress progress) {
         this.mode = mode;
+        this.kind = kind;
         this.partial = partial;
         this.progress = progress;
         this.suffix = new byte[mode.suffixBytes()];
@@ -41,7 +53,7 @@ final class CorpusImport {
 
     /** Imports {@code input} (a file or a directory of range files) into a new store at {@code target}. */
     Path run(Path input, Path target) throws IOException {
-        try (StoreWriter writer = new StoreWriter(target, mode)) {
+        try (StoreWriter writer = new StoreWriter(target, mode, kind, false)) {
             if (Files.isDirectory(input)) {
                 fromRangeFiles(input, writer);
             } else if (Files.isRegularFile(input)) {
@@ -50,8 +62,20 @@ final class CorpusImport {
                 throw new StoreException(input + " is neither a file nor a directory");
             }
             progress.finish();
-            return writer.commit();
+            Path store = writer.commit();
+            merged = writer.merged();
+            return store;
         }
+    }
+
+    /** Hashes a compact import folded into another because their first 64 bits matched. */
+    long merged() {
+        return merged;
+    }
+
+    /** Where a line's content starts: after a byte order mark, if the line begins with one. */
+    private static int afterBom(byte[] b, int from, int to) {
+        return to - from >= BOM.length && b[from] == BOM[0] && b[from + 1] == BOM[1] && b[from + 2] == BOM[2] ? from + BOM.length : from;
     }
 
     private void fromSingleFile(Path file, StoreWriter writer) throws IOException {
@@ -61,7 +85,7 @@ final class CorpusImport {
             LineReader lines = new LineReader(in, MAX_LINE);
             while (lines.next()) {
                 byte[] b = lines.buffer();
-                int from = lines.start();
+                int from = afterBom(b, lines.start(), lines.end());
                 if (lines.end() - from < hashChars) {
                     throw bad(file, lines.number(), "is not HASH:COUNT with a " + hashChars + "-digit hash");
                 }
@@ -120,7 +144,7 @@ final class CorpusImport {
             try (InputStream in = Files.newInputStream(file)) {
                 LineReader lines = new LineReader(in, MAX_LINE, buffer);
                 while (lines.next()) {
-                    int count = parseEntry(lines.buffer(), lines.start(), lines.end());
+                    int count = parseEntry(lines.buffer(), afterBom(lines.buffer(), lines.start(), lines.end()), lines.end());
                     if (count < 0) {
                         throw bad(file, lines.number(), "is not SUFFIX:COUNT with a " + mode.suffixChars() + "-digit suffix");
                     }

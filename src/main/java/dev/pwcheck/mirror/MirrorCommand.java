@@ -1,183 +1,368 @@
 package dev.pwcheck.mirror;
 
 import dev.pwcheck.range.HashMode;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
- * {@code java -jar quarkus-run.jar mirror <sync|import|verify> ...}: builds and checks the offline mirror. Runs
- * without starting the service (no HTTP port, no Quarkus runtime), so it can run beside a live replica that
- * picks the new store up when it lands.
+ * {@code java -jar quarkus-run.jar mirror <sync|import|export|top|verify> ...}: builds, checks and exports the offline
+ * mirror. Runs without starting the service (no HTTP port, no Quarkus runtime), so it can run beside a live replica
+ * that picks the new store up when it lands. Exit status: 0 done, 1 failed (the message says why), 2 bad usage
+ * (an unknown option, a missing or malformed value: one line saying which, then the command's usage).
  */
-public final class MirrorCommand {
+@Command(name = "mirror", mixinStandardHelpOptions = true, version = "pwcheck mirror 1.0",
+        description = "Builds, checks and exports the offline copy of the Pwned Passwords corpus the service can answer from.",
+        subcommands = { MirrorCommand.Sync.class, MirrorCommand.Import.class, MirrorCommand.Export.class, MirrorCommand.Top.class,
+                MirrorCommand.Verify.class },
+        footer = { "", "Exit status: 0 done, 1 failed, 2 bad usage. 'mirror COMMAND --help' describes each command." })
+public final class MirrorCommand implements Callable<Integer> {
 
-    static final String USAGE = String.join(System.lineSeparator(),
-            "Usage:",
-            "  mirror sync   --dir DIR [--mode sha1|ntlm] [--upstream URL] [--concurrency 32] [--retries 10] [--timeout 30s] [--only 00000-FFFFF]",
-            "  mirror import --dir DIR --from FILE|DIR [--mode sha1|ntlm] [--partial]",
-            "  mirror verify --dir DIR [--mode sha1|ntlm]",
-            "",
-            "sync    downloads every range from the upstream (default: $QUARKUS_REST_CLIENT_HIBP_URL, else",
-            "        https://api.pwnedpasswords.com) and writes DIR/<mode>.pwstore; rerun it to resume.",
-            "import  builds the same store from HIBP downloader output: one sorted HASH:COUNT file, or a",
-            "        directory of PREFIX.txt range files. --partial accepts input that lacks some ranges.",
-            "verify  checks a store's layout and checksums and prints what it holds.");
+    @Spec
+    CommandLine.Model.CommandSpec spec;
 
-    private static final Set<String> FLAGS = Set.of("partial");
+    /** Where the commands write: results to {@code out}, progress and errors to {@code err}. */
+    private final PrintStream out;
+    private final PrintStream err;
 
-    private MirrorCommand() {
+    private MirrorCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
     /** @return the process exit status: 0 done, 1 failed, 2 bad usage */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
-            out.println(USAGE);
-            return args.length == 0 ? 2 : 0;
-        }
-        Map<String, String> options;
-        try {
-            options = options(args);
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println(USAGE);
-            return 2;
-        }
-        try {
-            Path dir = Path.of(required(options, "dir"));
-            HashMode mode = HashMode.fromWire(options.getOrDefault("mode", "sha1"))
-                    .orElseThrow(() -> new IllegalArgumentException("--mode must be sha1 or ntlm"));
-            boolean terminal = System.console() != null;
-            switch (args[0]) {
-                case "sync" -> {
-                    int[] only = prefixes(options.getOrDefault("only", "00000-FFFFF"));
-                    RangeSync.Settings settings = new RangeSync.Settings(upstream(options), mode,
-                            positive(options.getOrDefault("concurrency", "32"), "--concurrency"),
-                            positive(options.getOrDefault("retries", "10"), "--retries"),
-                            duration(options.getOrDefault("timeout", "30s")),
-                            only[0], only[1]);
-                    Progress progress = new Progress("ranges", only[1] - only[0] + 1L, err, terminal);
-                    out.println("Syncing " + mode.wire() + " ranges from " + settings.upstream() + " into " + dir);
-                    Path store = new RangeSync(settings, progress, err).run(dir);
-                    describe(MirrorStore.open(store, true), out);
-                }
-                case "import" -> {
-                    Path from = Path.of(required(options, "from"));
-                    Progress progress = new Progress("ranges", StoreFormat.PREFIXES, err, terminal);
-                    long start = System.nanoTime();
-                    Path store = new CorpusImport(mode, options.containsKey("partial"), progress)
-                            .run(from, dir.resolve(StoreFormat.fileName(mode)));
-                    out.printf(Locale.ROOT, "Imported %s in %.1f s%n", from, (System.nanoTime() - start) / 1e9);
-                    describe(MirrorStore.open(store, true), out);
-                }
-                case "verify" -> describe(MirrorStore.open(dir.resolve(StoreFormat.fileName(mode)), true), out);
-                default -> throw new IllegalArgumentException("unknown mirror command: " + args[0]);
+        CommandLine cli = new CommandLine(new MirrorCommand(out, err))
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((failure, command, parsed) -> {
+            if (failure instanceof ParameterException usage) {
+                throw usage; // picocli prints it with the usage and exits 2
             }
+            String name = command.getCommandName();
+            if (failure instanceof StoreException || failure instanceof IOException || failure instanceof java.io.UncheckedIOException) {
+                command.getErr().println("mirror " + name + " failed: " + failure.getMessage());
+                return 1;
+            }
+            if (failure instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                command.getErr().println("mirror " + name + " interrupted");
+                return 1;
+            }
+            throw failure;
+        });
+        return cli.execute(args);
+    }
+
+    /** {@code mirror} alone: the overview, and bad usage (a command is needed). */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /** Options every command that reads or writes a store takes. */
+    static final class StoreOptions {
+        @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The store directory (holds sha1.pwstore, ntlm.pwstore).")
+        Path dir;
+
+        @Option(names = "--mode", defaultValue = "sha1", paramLabel = "sha1|ntlm", description = "The corpus: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+                converter = ModeConverter.class, completionCandidates = Modes.class)
+        HashMode mode;
+
+        Path store() {
+            return dir.resolve(StoreFormat.fileName(mode));
+        }
+    }
+
+    /** {@code --format full|compact} for the commands that write a store from the corpus. */
+    static final class FormatOption {
+        @Option(names = "--format", defaultValue = "full", paramLabel = "full|compact", converter = KindConverter.class,
+                description = "full: whole hashes, ~19 bytes a hash, also serves /range. compact: the first 64 bits of each hash,"
+                        + " ~7 bytes a hash; a clean password is reported breached with probability about 6e-11 a check"
+                        + " (default: ${DEFAULT-VALUE}).")
+        StoreFormat.Kind kind;
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = { "Downloads every range from the upstream and writes DIR/<mode>.pwstore; rerun the same command to resume.",
+                    "The upstream is --upstream, else $QUARKUS_REST_CLIENT_HIBP_URL, else https://api.pwnedpasswords.com." })
+    static final class Sync implements Callable<Integer> {
+        @CommandLine.Mixin
+        StoreOptions store = new StoreOptions();
+
+        @CommandLine.Mixin
+        FormatOption format = new FormatOption();
+
+        @Option(names = "--upstream", paramLabel = "URL", description = "Base URL of the range API.")
+        URI upstream;
+
+        @Option(names = "--concurrency", defaultValue = "32", paramLabel = "N", description = "Requests at a time, 1 to 1024 (default: ${DEFAULT-VALUE}).")
+        int concurrency;
+
+        @Option(names = "--retries", defaultValue = "10", paramLabel = "N", description = "Tries per range after the first, 1 to 1024 (default: ${DEFAULT-VALUE}).")
+        int retries;
+
+        @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "Time for one answer, body included, such as 30s or 500ms (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(names = "--only", defaultValue = "00000-FFFFF", paramLabel = "FIRST-LAST", converter = PrefixesConverter.class,
+                description = "Sync these prefixes only (a partial store), such as 00000-0FFFF (default: all).")
+        Prefixes only;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.ParentCommand
+        MirrorCommand parent;
+
+        @Override
+        public Integer call() throws Exception {
+            within(spec, concurrency, "--concurrency");
+            within(spec, retries, "--retries");
+            PrintStream out = parent.out;
+            PrintStream err = parent.err;
+            RangeSync.Settings settings = new RangeSync.Settings(upstream(), store.mode, concurrency, retries, timeout,
+                    only.first(), only.last(), format.kind);
+            Progress progress = new Progress("ranges", only.last() - only.first() + 1L, err, System.console() != null);
+            out.println("Syncing " + store.mode.wire() + " ranges from " + settings.upstream() + " into " + store.dir
+                    + " (" + format.kind.wire() + ")");
+            Path written = new RangeSync(settings, progress, err).run(store.dir);
+            describe(MirrorStore.open(written, true), out);
             return 0;
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println(USAGE);
-            return 2;
-        } catch (StoreException | IOException e) {
-            err.println("mirror " + args[0] + " failed: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("mirror " + args[0] + " interrupted");
-            return 1;
+        }
+
+        private URI upstream() {
+            String url = upstream != null ? upstream.toString()
+                    : System.getenv().getOrDefault("QUARKUS_REST_CLIENT_HIBP_URL", "https://api.pwnedpasswords.com");
+            return URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = { "Builds DIR/<mode>.pwstore from what HIBP's downloader wrote: one sorted HASH:COUNT file (byte order marks,",
+                    "LF or CRLF as the downloader writes them on any platform), or a directory of PREFIX.txt range files." })
+    static final class Import implements Callable<Integer> {
+        @CommandLine.Mixin
+        StoreOptions store = new StoreOptions();
+
+        @CommandLine.Mixin
+        FormatOption format = new FormatOption();
+
+        @Option(names = "--from", required = true, paramLabel = "FILE|DIR", description = "The downloader's output.")
+        Path from;
+
+        @Option(names = "--partial", description = "Accept input that lacks some ranges (the store answers for the ranges it holds).")
+        boolean partial;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.ParentCommand
+        MirrorCommand parent;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = parent.out;
+            PrintStream err = parent.err;
+            Progress progress = new Progress("ranges", StoreFormat.PREFIXES, err, System.console() != null);
+            long start = System.nanoTime();
+            CorpusImport run = new CorpusImport(store.mode, format.kind, partial, progress);
+            Path written = run.run(from, store.store());
+            out.printf(Locale.ROOT, "Imported %s in %.1f s (%s)%n", from, (System.nanoTime() - start) / 1e9, format.kind.wire());
+            if (format.kind == StoreFormat.Kind.COMPACT) {
+                out.printf(Locale.ROOT, "Hashes merged because their first 64 bits matched: %,d%n", run.merged());
+            }
+            describe(MirrorStore.open(written, true), out);
+            return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = { "Writes a full store back out in the downloader's text format (no byte order mark), for other tools:",
+                    "one sorted HASH:COUNT file (--to), or a directory of PREFIX.txt range files (--to-ranges)." })
+    static final class Export implements Callable<Integer> {
+        @CommandLine.Mixin
+        StoreOptions store = new StoreOptions();
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
+
+        static final class Target {
+            @Option(names = "--to", paramLabel = "FILE", description = "One file of PREFIXSUFFIX:COUNT lines.")
+            Path file;
+
+            @Option(names = "--to-ranges", paramLabel = "DIR", description = "A new or empty directory for PREFIX.txt files of SUFFIX:COUNT lines.")
+            Path ranges;
+        }
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.ParentCommand
+        MirrorCommand parent;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = parent.out;
+            PrintStream err = parent.err;
+            MirrorStore source = MirrorStore.open(store.store(), true);
+            StoreExport export = new StoreExport(source, new Progress("ranges", StoreFormat.PREFIXES, err, System.console() != null));
+            if (target.file != null) {
+                export.toFile(target.file);
+            } else {
+                export.toRanges(target.ranges);
+            }
+            out.printf(Locale.ROOT, "Exported %,d %s hashes to %s%n", source.hashes(), source.mode().wire(),
+                    target.file != null ? target.file : target.ranges);
+            return 0;
+        }
+    }
+
+    @Command(name = "top", mixinStandardHelpOptions = true,
+            description = { "Writes a store of the N hashes seen most often (from a full store) to TO/<mode>.pwstore, for",
+                    "pwcheck.fallback.dir: it answers 'breached' for them while the upstream is down, and is never used as the mirror." })
+    static final class Top implements Callable<Integer> {
+        @CommandLine.Mixin
+        StoreOptions store = new StoreOptions();
+
+        @Option(names = "--count", required = true, paramLabel = "N", description = "How many hashes, at least 1 (1000000 is about 19 MB).")
+        int count;
+
+        @Option(names = "--to", required = true, paramLabel = "DIR", description = "Directory for the new store.")
+        Path to;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.ParentCommand
+        MirrorCommand parent;
+
+        @Override
+        public Integer call() {
+            if (count < 1) {
+                throw new ParameterException(spec.commandLine(), "--count must be at least 1");
+            }
+            PrintStream out = parent.out;
+            PrintStream err = parent.err;
+            MirrorStore source = MirrorStore.open(store.store(), true);
+            long start = System.nanoTime();
+            Path written = new TopHashes(source, new Progress("hashes", source.hashes(), err, System.console() != null))
+                    .write(count, to.resolve(StoreFormat.fileName(store.mode)));
+            out.printf(Locale.ROOT, "Top %,d of %,d hashes in %.1f s%n", Math.min(count, source.hashes()), source.hashes(),
+                    (System.nanoTime() - start) / 1e9);
+            describe(MirrorStore.open(written, true), out);
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Checks a store's layout and checksums and prints what it holds.")
+    static final class Verify implements Callable<Integer> {
+        @CommandLine.Mixin
+        StoreOptions store = new StoreOptions();
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.ParentCommand
+        MirrorCommand parent;
+
+        @Override
+        public Integer call() {
+            describe(MirrorStore.open(store.store(), true), parent.out);
+            return 0;
         }
     }
 
     static void describe(MirrorStore store, PrintStream out) {
         long bytes = store.file().toFile().length();
-        out.printf(Locale.ROOT, "%s: %s corpus, %,d hashes in %,d of %,d ranges, %,d bytes (%.2f bytes a hash), checksums OK%n",
-                store.file(), store.mode().wire(), store.hashes(), store.presentRanges(), StoreFormat.PREFIXES, bytes,
-                store.hashes() == 0 ? 0.0 : (double) bytes / store.hashes());
+        out.printf(Locale.ROOT, "%s: %s %s%s store, %,d hashes in %,d of %,d ranges, %,d bytes (%.2f bytes a hash), checksums OK%n",
+                store.file(), store.mode().wire(), store.kind().wire(), store.subset() ? " subset (top)" : "", store.hashes(),
+                store.presentRanges(), StoreFormat.PREFIXES, bytes, store.hashes() == 0 ? 0.0 : (double) bytes / store.hashes());
     }
 
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument: " + args[i]);
-            }
-            String name = args[i].substring(2);
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                options.put(name.substring(0, eq), name.substring(eq + 1));
-            } else if (FLAGS.contains(name)) {
-                options.put(name, "true");
-            } else if (i + 1 < args.length) {
-                options.put(name, args[++i]);
-            } else {
-                throw new IllegalArgumentException("--" + name + " needs a value");
-            }
+    private static void within(CommandLine.Model.CommandSpec spec, int value, String name) {
+        if (value < 1 || value > 1024) {
+            throw new ParameterException(spec.commandLine(), name + " must be a whole number from 1 to 1024");
         }
-        return options;
     }
 
-    private static String required(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("--" + name + " is required");
+    static final class Modes extends java.util.ArrayList<String> {
+        Modes() {
+            super(java.util.List.of("sha1", "ntlm"));
         }
-        return value;
     }
 
-    private static URI upstream(Map<String, String> options) {
-        String url = options.get("upstream");
-        if (url == null) {
-            url = System.getenv().getOrDefault("QUARKUS_REST_CLIENT_HIBP_URL", "https://api.pwnedpasswords.com");
+    static final class ModeConverter implements CommandLine.ITypeConverter<HashMode> {
+        @Override
+        public HashMode convert(String value) {
+            return HashMode.fromWire(value).orElseThrow(() -> new CommandLine.TypeConversionException("'" + value + "' is not sha1 or ntlm"));
         }
-        return URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     }
 
-    private static int positive(String value, String name) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1 && n <= 1024) {
-                return n;
+    static final class KindConverter implements CommandLine.ITypeConverter<StoreFormat.Kind> {
+        @Override
+        public StoreFormat.Kind convert(String value) {
+            for (StoreFormat.Kind kind : StoreFormat.Kind.values()) {
+                if (kind.wire().equalsIgnoreCase(value.trim())) {
+                    return kind;
+                }
             }
-        } catch (NumberFormatException e) {
-            // falls through to the message below
+            throw new CommandLine.TypeConversionException("'" + value + "' is not full or compact");
         }
-        throw new IllegalArgumentException(name + " must be a whole number from 1 to 1024");
     }
 
-    private static Duration duration(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            try {
+                if (v.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                }
+                if (v.endsWith("s")) {
+                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the message below
             }
-            if (v.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the message below
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s or 500ms");
         }
-        throw new IllegalArgumentException("--timeout takes a duration such as 30s or 500ms");
+    }
+
+    /** Prefixes from {@code first} to {@code last}, inclusive. */
+    record Prefixes(int first, int last) {
     }
 
     /** {@code 00000-0FFFF} (inclusive) or a single prefix. */
-    private static int[] prefixes(String spec) {
-        String[] parts = spec.split("-", 2);
-        try {
-            int first = Integer.parseInt(parts[0].trim(), 16);
-            int last = parts.length == 2 ? Integer.parseInt(parts[1].trim(), 16) : first;
-            if (parts[0].trim().length() == 5 && (parts.length == 1 || parts[1].trim().length() == 5) && first <= last) {
-                return new int[] { first, last };
+    static final class PrefixesConverter implements CommandLine.ITypeConverter<Prefixes> {
+        @Override
+        public Prefixes convert(String spec) {
+            String[] parts = spec.split("-", 2);
+            try {
+                int first = Integer.parseInt(parts[0].trim(), 16);
+                int last = parts.length == 2 ? Integer.parseInt(parts[1].trim(), 16) : first;
+                if (parts[0].trim().length() == 5 && (parts.length == 1 || parts[1].trim().length() == 5) && first <= last) {
+                    return new Prefixes(first, last);
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the message below
             }
-        } catch (NumberFormatException e) {
-            // falls through to the message below
+            throw new CommandLine.TypeConversionException("'" + spec + "' is not a prefix range such as 00000-0FFFF");
         }
-        throw new IllegalArgumentException("--only takes a prefix range such as 00000-0FFFF");
     }
 }

@@ -33,8 +33,11 @@ public final class MirrorStore {
     private final Path file;
     private final Object identity;
     private final HashMode mode;
+    private final StoreFormat.Kind kind;
+    private final boolean subset;
     private final int width;
     private final int suffixBytes;
+    private final int keyBytes;
     private final long records;
     private final int overflowPairs;
     private final Instant createdAt;
@@ -59,10 +62,13 @@ public final class MirrorStore {
             throw new StoreException(file + " has store format version " + intAt(StoreFormat.H_VERSION) + "; this build reads version " + StoreFormat.VERSION);
         }
         this.mode = StoreFormat.modeOf(byteAt(StoreFormat.H_MODE));
-        this.width = StoreFormat.recordBytes(mode);
+        this.kind = StoreFormat.Kind.of(byteAt(StoreFormat.H_KIND));
+        this.subset = byteAt(StoreFormat.H_SUBSET) != 0;
+        this.width = StoreFormat.recordBytes(mode, kind);
         this.suffixBytes = mode.suffixBytes();
+        this.keyBytes = StoreFormat.keyBytes(mode, kind);
         if (byteAt(StoreFormat.H_WIDTH) != width) {
-            throw new StoreException(file + " has a record width that does not match its mode");
+            throw new StoreException(file + " has a record width that does not match its mode and kind");
         }
         this.records = longAt(StoreFormat.H_RECORDS);
         this.overflowPairs = intAt(StoreFormat.H_OVERFLOW);
@@ -147,6 +153,16 @@ public final class MirrorStore {
         return mode;
     }
 
+    /** Full (whole suffixes) or compact (the first 64 bits of each hash). */
+    public StoreFormat.Kind kind() {
+        return kind;
+    }
+
+    /** True for a store of some hashes only ({@code mirror top}): its "not found" means nothing. */
+    public boolean subset() {
+        return subset;
+    }
+
     public long hashes() {
         return records;
     }
@@ -164,7 +180,10 @@ public final class MirrorStore {
         return (byteAt(StoreFormat.PRESENCE_AT + (prefix >>> 3)) & (1 << (prefix & 7))) != 0;
     }
 
-    /** Times the hash was seen, 0 when the range (which must be {@link #holds held}) does not contain it. */
+    /**
+     * Times the hash was seen, 0 when the range (which must be {@link #holds held}) does not contain it. In a compact
+     * store only the first 64 bits of the hash are compared.
+     */
     public int count(int prefix, byte[] packedSuffix) {
         long low = rangeStart(prefix);
         long high = rangeStart(prefix + 1) - 1;
@@ -182,9 +201,12 @@ public final class MirrorStore {
         return 0;
     }
 
-    /** The range of {@code prefix} in the cache's form, for the range endpoint; null when not {@link #holds held}. */
+    /**
+     * The range of {@code prefix} in the cache's form, for the range endpoint and export; null when not
+     * {@link #holds held}, or when the store is compact (it cannot give back whole suffixes).
+     */
     public CompactRange range(int prefix) {
-        if (!holds(prefix)) {
+        if (!holds(prefix) || kind == StoreFormat.Kind.COMPACT) {
             return null;
         }
         long start = rangeStart(prefix);
@@ -207,7 +229,8 @@ public final class MirrorStore {
         return CompactRange.fromRecords(mode, out);
     }
 
-    private long rangeStart(int prefix) {
+    /** The first record of {@code prefix}'s range; {@code rangeStart(prefix + 1)} is one past its last. */
+    long rangeStart(int prefix) {
         return Integer.toUnsignedLong(intAt(StoreFormat.INDEX_AT + 4L * prefix));
     }
 
@@ -217,17 +240,26 @@ public final class MirrorStore {
 
     private int compareAt(long record, byte[] packedSuffix) {
         long at = recordAt(record);
-        for (int b = 0; b < suffixBytes - 1; b++) {
+        for (int b = 0; b < keyBytes - 1; b++) {
             int cmp = Integer.compare(byteAt(at + b) & 0xFF, packedSuffix[b] & 0xFF);
             if (cmp != 0) {
                 return cmp;
             }
         }
-        return Integer.compare(byteAt(at + suffixBytes - 1) & 0xF0, packedSuffix[suffixBytes - 1] & 0xF0);
+        return Integer.compare(byteAt(at + keyBytes - 1) & 0xF0, packedSuffix[keyBytes - 1] & 0xF0);
     }
 
-    private int countAt(long record) {
-        long at = recordAt(record) + suffixBytes - 1;
+    /** The packed suffix of a full store's record (its last nibble zero), for {@code mirror top}. */
+    void suffixAt(long record, byte[] into) {
+        long at = recordAt(record);
+        for (int b = 0; b < suffixBytes; b++) {
+            into[b] = byteAt(at + b);
+        }
+        into[suffixBytes - 1] &= (byte) 0xF0;
+    }
+
+    int countAt(long record) {
+        long at = recordAt(record) + keyBytes - 1;
         int inline = (byteAt(at) & 0x0F) << 8 | byteAt(at + 1) & 0xFF;
         return inline == StoreFormat.OVERFLOW_MARK ? overflowCount(record) : inline;
     }

@@ -35,7 +35,12 @@ import java.util.concurrent.atomic.AtomicReference;
 final class RangeSync {
 
     /** What a sync is asked to do; {@code first}/{@code last} narrow it to some prefixes (a partial store). */
-    record Settings(URI upstream, HashMode mode, int concurrency, int retries, Duration timeout, int first, int last) {
+    record Settings(URI upstream, HashMode mode, int concurrency, int retries, Duration timeout, int first, int last,
+            StoreFormat.Kind kind) {
+
+        Settings(URI upstream, HashMode mode, int concurrency, int retries, Duration timeout, int first, int last) {
+            this(upstream, mode, concurrency, retries, timeout, first, last, StoreFormat.Kind.FULL);
+        }
     }
 
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
@@ -188,7 +193,7 @@ final class RangeSync {
     }
 
     private Path write(Path dir, SyncJournal journal) throws IOException {
-        try (StoreWriter writer = new StoreWriter(dir.resolve(StoreFormat.fileName(settings.mode())), settings.mode())) {
+        try (StoreWriter writer = new StoreWriter(dir.resolve(StoreFormat.fileName(settings.mode())), settings.mode(), settings.kind(), false)) {
             byte[] suffix = new byte[settings.mode().suffixBytes()];
             for (int prefix = settings.first(); prefix <= settings.last(); prefix++) {
                 CompactRange range = journal.read(prefix);

@@ -15,11 +15,17 @@ import java.nio.charset.StandardCharsets;
  * overflow    (record number, count) int pairs, sorted, for counts too large for a record
  * </pre>
  *
- * A record is the packed suffix with a 12-bit count folded into the spare low nibble of its last byte and one
- * more byte: 19 bytes a SHA-1 hash, 15 an NTLM one. The prefix is not stored (the index says it), and the rare
- * count of 4095 or more lives in the overflow table, so the store stays under 20 bytes a hash on disk.
+ * A record is a key (an odd number of hex digits, packed) with a 12-bit count folded into the spare low nibble of
+ * its last byte and one more byte. In a {@link Kind#FULL full} store the key is the whole suffix: 19 bytes a SHA-1
+ * hash, 15 an NTLM one. In a {@link Kind#COMPACT compact} store it is the suffix's first 11 hex digits, so with the
+ * 5 of the prefix the first 64 bits of the hash: 7 bytes a hash, whatever the corpus. The prefix is not stored (the
+ * index says it), and the rare count of 4095 or more lives in the overflow table.
+ *
+ * <p>Header byte {@code H_KIND} says full or compact (0 in every store written before compact ones existed), and
+ * {@code H_SUBSET} marks a store that holds only some hashes of its ranges ({@code mirror top}): such a store may
+ * say "breached", never "clean", so it is never taken as the mirror.
  */
-final class StoreFormat {
+public final class StoreFormat {
 
     static final byte[] MAGIC = "PWCKSTOR".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
@@ -40,14 +46,44 @@ final class StoreFormat {
     static final int H_RECORDS = 16;
     static final int H_OVERFLOW = 24;
     static final int H_CREATED = 32;
+    static final int H_KIND = 14;
+    static final int H_SUBSET = 15;
     static final int H_RECORDS_CRC = 40;
     static final int H_META_CRC = 44;
+
+    /** Hex digits of the suffix a compact record keeps: with the prefix's 5, the first 64 bits of the hash. */
+    static final int COMPACT_KEY_CHARS = 11;
+
+    /** What a record's key holds. */
+    public enum Kind {
+        /** The whole suffix: lookups are exact, and the range endpoint can be served from the store. */
+        FULL,
+        /** The first 64 bits of the hash: about a third of the size; a match means the first 64 bits match. */
+        COMPACT;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static Kind of(byte value) {
+            Kind[] kinds = values();
+            if (value < 0 || value >= kinds.length) {
+                throw new StoreException("unknown store kind " + value);
+            }
+            return kinds[value];
+        }
+    }
 
     private StoreFormat() {
     }
 
-    static int recordBytes(HashMode mode) {
-        return mode.suffixBytes() + 1;
+    /** Bytes of a record's key (its last byte's low nibble holds the top of the count). */
+    static int keyBytes(HashMode mode, Kind kind) {
+        return kind == Kind.FULL ? mode.suffixBytes() : (COMPACT_KEY_CHARS + 1) / 2;
+    }
+
+    static int recordBytes(HashMode mode, Kind kind) {
+        return keyBytes(mode, kind) + 1;
     }
 
     static String fileName(HashMode mode) {

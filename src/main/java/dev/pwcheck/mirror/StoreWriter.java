@@ -19,7 +19,9 @@ import static dev.pwcheck.mirror.StoreFormat.PREFIXES;
 
 /**
  * Builds a store file from ranges given in prefix order, records in suffix order, in memory bounded by the index
- * (4 MiB) and the overflow table, whatever the corpus size. Everything goes to a temporary file beside the
+ * (4 MiB) and the overflow table, whatever the corpus size. A compact store keeps each hash's first 64 bits: two
+ * hashes that share them become one record with the larger count (counted in {@link #merged()}), so a lookup never
+ * under-reports. Everything goes to a temporary file beside the
  * target; only {@link #commit()} (after fsync) renames it into place, so a crash or a rejected input never
  * leaves a half-written store where the service would load it.
  */
@@ -30,14 +32,22 @@ final class StoreWriter implements Closeable {
     private final Path target;
     private final Path temp;
     private final HashMode mode;
+    private final StoreFormat.Kind kind;
+    private final boolean subset;
     private final int width;
     private final int suffixBytes;
+    private final int keyBytes;
     private final FileChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
     private final CRC32C recordsCrc = new CRC32C();
     private final int[] index = new int[PREFIXES + 1];
     private final byte[] presence = new byte[PREFIXES / 8];
     private final byte[] lastSuffix;
+    /** The record not yet written: a compact key may still be merged into it. */
+    private final byte[] pendingKey;
+    private int pendingCount;
+    private boolean pending;
+    private long merged;
     private int[] overflow = new int[1024];
     private int overflowPairs;
     private long records;
@@ -46,11 +56,20 @@ final class StoreWriter implements Closeable {
     private boolean committed;
 
     StoreWriter(Path target, HashMode mode) {
+        this(target, mode, StoreFormat.Kind.FULL, false);
+    }
+
+    /** @param subset the store holds only some hashes of its ranges ({@code mirror top}): never usable as the mirror */
+    StoreWriter(Path target, HashMode mode, StoreFormat.Kind kind, boolean subset) {
         this.target = target.toAbsolutePath();
         this.mode = mode;
-        this.width = StoreFormat.recordBytes(mode);
+        this.kind = kind;
+        this.subset = subset;
+        this.width = StoreFormat.recordBytes(mode, kind);
+        this.keyBytes = StoreFormat.keyBytes(mode, kind);
         this.suffixBytes = mode.suffixBytes();
         this.lastSuffix = new byte[suffixBytes];
+        this.pendingKey = new byte[keyBytes];
         this.temp = this.target.resolveSibling("." + this.target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         try {
             Files.createDirectories(this.target.getParent());
@@ -66,6 +85,7 @@ final class StoreWriter implements Closeable {
         if (next <= prefix || next >= PREFIXES) {
             throw new StoreException("ranges must come in increasing prefix order");
         }
+        writePending();
         for (int p = prefix + 1; p <= next; p++) {
             index[p] = (int) records;
         }
@@ -88,25 +108,50 @@ final class StoreWriter implements Closeable {
         if (!rangeEmpty && Arrays.compareUnsigned(packedSuffix, at, at + suffixBytes, lastSuffix, 0, suffixBytes) <= 0) {
             throw new StoreException("hashes are not in strictly increasing order");
         }
+        System.arraycopy(packedSuffix, at, lastSuffix, 0, suffixBytes);
+        boolean sameKey = pending && Arrays.equals(pendingKey, 0, keyBytes - 1, packedSuffix, at, at + keyBytes - 1)
+                && (pendingKey[keyBytes - 1] & 0xF0) == (packedSuffix[at + keyBytes - 1] & 0xF0);
+        rangeEmpty = false;
+        if (sameKey) {
+            // Only a compact key can repeat (full keys strictly increase): keep the larger count, never less.
+            pendingCount = Math.max(pendingCount, count);
+            merged++;
+            return;
+        }
+        writePending();
+        System.arraycopy(packedSuffix, at, pendingKey, 0, keyBytes);
+        pendingKey[keyBytes - 1] &= (byte) 0xF0;
+        pendingCount = count;
+        pending = true;
+    }
+
+    /** Hashes folded into another because their first 64 bits matched (compact stores only). */
+    long merged() {
+        return merged;
+    }
+
+    private void writePending() {
+        if (!pending) {
+            return;
+        }
+        pending = false;
         if (records >= 0xFFFF_FFFFL) {
             throw new StoreException("more hashes than a store holds (2^32 - 1)");
         }
-        System.arraycopy(packedSuffix, at, lastSuffix, 0, suffixBytes);
-        rangeEmpty = false;
-        int inline = count > StoreFormat.MAX_INLINE_COUNT ? StoreFormat.OVERFLOW_MARK : count;
+        int inline = pendingCount > StoreFormat.MAX_INLINE_COUNT ? StoreFormat.OVERFLOW_MARK : pendingCount;
         if (inline == StoreFormat.OVERFLOW_MARK) {
             if (overflowPairs * 2 + 2 > overflow.length) {
                 overflow = Arrays.copyOf(overflow, overflow.length * 2);
             }
             overflow[overflowPairs * 2] = (int) records;
-            overflow[overflowPairs * 2 + 1] = count;
+            overflow[overflowPairs * 2 + 1] = pendingCount;
             overflowPairs++;
         }
         if (buffer.remaining() < width) {
             flush();
         }
-        buffer.put(packedSuffix, at, suffixBytes - 1);
-        buffer.put((byte) ((packedSuffix[at + suffixBytes - 1] & 0xF0) | (inline >>> 8)));
+        buffer.put(pendingKey, 0, keyBytes - 1);
+        buffer.put((byte) ((pendingKey[keyBytes - 1] & 0xF0) | (inline >>> 8)));
         buffer.put((byte) inline);
         records++;
     }
@@ -114,6 +159,7 @@ final class StoreWriter implements Closeable {
     /** Writes index, presence, overflow and header, syncs, and atomically replaces the target. */
     Path commit() {
         try {
+            writePending();
             flush();
             for (int p = prefix + 1; p <= PREFIXES; p++) {
                 index[p] = (int) records;
@@ -135,6 +181,8 @@ final class StoreWriter implements Closeable {
                     .putInt(StoreFormat.H_VERSION, StoreFormat.VERSION)
                     .put(StoreFormat.H_MODE, StoreFormat.modeByte(mode))
                     .put(StoreFormat.H_WIDTH, (byte) width)
+                    .put(StoreFormat.H_KIND, (byte) kind.ordinal())
+                    .put(StoreFormat.H_SUBSET, (byte) (subset ? 1 : 0))
                     .putLong(StoreFormat.H_RECORDS, records)
                     .putInt(StoreFormat.H_OVERFLOW, overflowPairs)
                     .putLong(StoreFormat.H_CREATED, System.currentTimeMillis())

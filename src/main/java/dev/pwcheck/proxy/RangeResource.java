@@ -4,6 +4,8 @@ import dev.pwcheck.check.CheckResource;
 import dev.pwcheck.hash.Hex;
 import dev.pwcheck.hash.Sha1Hash;
 import dev.pwcheck.mirror.Mirror;
+import dev.pwcheck.mirror.MirrorStore;
+import dev.pwcheck.mirror.StoreFormat;
 import dev.pwcheck.problem.Problem;
 import dev.pwcheck.problem.ProblemException;
 import dev.pwcheck.range.CacheConfig;
@@ -101,7 +103,10 @@ public class RangeResource {
             return Uni.createFrom().item(answer(mirrored, padded, ifNoneMatch));
         }
         if (mirror.mirrorOnly()) {
-            return Uni.createFrom().item(unavailable("the mirror does not hold this range (yet)"));
+            MirrorStore store = mirror.store(hashMode);
+            return Uni.createFrom().item(unavailable(store != null && store.kind() == StoreFormat.Kind.COMPACT
+                    ? "the mirror store is compact (it keeps the first 64 bits of each hash) and cannot serve whole ranges"
+                    : "the mirror does not hold this range (yet)"));
         }
         return ranges.lookup(hashMode, upper)
                 .map(lookup -> answer(lookup, padded, ifNoneMatch))

