@@ -17,9 +17,9 @@ def main(src, out):
             with open(os.path.join(out, current + ".txt"), "w", newline="") as f:
                 f.write("\r\n".join(lines))
 
-    with open(src) as f:
+    with open(src, encoding="utf-8") as f:
         for line in f:
-            line = line.rstrip("\r\n")
+            line = line.rstrip("\r\n").lstrip("\ufeff")  # the byte order mark before each range's first line
             prefix = line[:5]
             if prefix != current:
                 flush()

@@ -99,7 +99,8 @@ public class HotPathBenchmark {
                 return defaults;
             }
         };
-        checker = new PasswordChecker(cache, mirrorOff, new FlowPolicy(flows, check, registry), check, registry);
+        dev.pwcheck.mirror.Fallback noFallback = new dev.pwcheck.mirror.Fallback(java.util.Optional::empty, null, registry);
+        checker = new PasswordChecker(cache, mirrorOff, noFallback, new FlowPolicy(flows, check, registry), check, registry);
     }
 
     @Benchmark

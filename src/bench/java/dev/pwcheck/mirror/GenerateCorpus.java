@@ -9,7 +9,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Writes a made-up corpus in the downloader's single-file format ({@code HASH:COUNT} lines sorted by hash, CRLF)
+ * Writes a made-up corpus in the downloader's single-file layout ({@code HASH:COUNT} lines sorted by hash, LF as on
+ * Linux, and a UTF-8 byte order mark before each range's first line, as the downloader's per-range writer puts one)
  * for the mirror benchmark: {@code hashes} random SHA-1 values spread evenly over the 2^20 prefixes, with
  * heavy-tailed counts like the real corpus (most seen a few times, a few millions of times).
  *
@@ -18,6 +19,7 @@ import java.util.SplittableRandom;
 public final class GenerateCorpus {
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes();
+    private static final byte[] BOM = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[0]);
@@ -32,6 +34,7 @@ public final class GenerateCorpus {
                 // An even share of what is left, so the total comes out exact.
                 int n = (int) ((hashes - written) / (prefixes - prefix));
                 long[][] suffixes = new long[n][];
+                file.write(BOM);
                 for (int i = 0; i < n; i++) {
                     // 140 suffix bits: 64 + 64 + 12.
                     suffixes[i] = new long[] { random.nextLong(), random.nextLong(), random.nextInt(1 << 12) };
@@ -64,7 +67,6 @@ public final class GenerateCorpus {
                     byte[] count = Integer.toString(count(random)).getBytes();
                     System.arraycopy(count, 0, line, at, count.length);
                     at += count.length;
-                    line[at++] = '\r';
                     line[at++] = '\n';
                     file.write(line, 0, at);
                     written++;

@@ -38,6 +38,7 @@ public class PasswordChecker {
     private final Duration deadline;
     private final Map<Verdict, Counter> checksWithoutFlow;
     private final Map<Flow, Map<Verdict, Counter>> checksByFlow = new EnumMap<>(Flow.class);
+    private final Map<Source, Counter> checksBySource = new EnumMap<>(Source.class);
 
     public PasswordChecker(RangeCache ranges, Mirror mirror, Fallback fallback, FlowPolicy policy, CheckConfig config, MeterRegistry registry) {
         this.ranges = ranges;
@@ -53,6 +54,13 @@ public class PasswordChecker {
         this.checksWithoutFlow = counters(registry, NO_FLOW);
         for (Flow flow : Flow.values()) {
             checksByFlow.put(flow, counters(registry, flow.wire()));
+        }
+        // Every source from the start, so a dashboard's "answers by source" has all its series before the first check.
+        for (Source source : Source.values()) {
+            checksBySource.put(source, Counter.builder("pwcheck.check.sources")
+                    .description("Password checks answered, by where the answer came from (the X-Pwcheck-Source header)")
+                    .tag("source", source.header())
+                    .register(registry));
         }
     }
 
@@ -128,8 +136,9 @@ public class PasswordChecker {
                 : new CheckResult(Verdict.CLEAN, 0, source);
     }
 
-    private static CheckResult counted(CheckResult result, Map<Verdict, Counter> counters) {
+    private CheckResult counted(CheckResult result, Map<Verdict, Counter> counters) {
         counters.get(result.verdict()).increment();
+        checksBySource.get(result.source()).increment();
         return result;
     }
 }

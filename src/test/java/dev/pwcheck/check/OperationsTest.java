@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @QuarkusTestResource(value = FakeUpstream.class, restrictToAnnotatedClass = true)
@@ -34,6 +35,25 @@ class OperationsTest {
         management().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("pwcheck_checks_total"))
                 .body(containsString("pwcheck_upstream_failures_total{cause=\"timeout\""));
+    }
+
+    @Test
+    void everyAnswerSourceHasASeriesBeforeTheFirstCheck() {
+        String metrics = dev.pwcheck.support.Metrics.scrape();
+        for (String source : new String[] { "cache", "upstream", "stale", "mirror", "fallback", "none" }) {
+            assertTrue(metrics.contains("pwcheck_check_sources_total{source=\"" + source + "\"}"), source);
+        }
+    }
+
+    @Test
+    void checksAreCountedBySourceAndTimedInHistogramBuckets() {
+        given().contentType("application/json").body("{\"sha1\":\"0000000000000000000000000000000000000000\"}")
+                .when().post("/v1/passwords/check").then().statusCode(200);
+
+        dev.pwcheck.support.Metrics.assertCounted("pwcheck_check_sources_total{source=\"none\"}");
+        String metrics = dev.pwcheck.support.Metrics.scrape();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("http_server_requests_seconds_bucket{") && l.contains("uri=\"/v1/passwords/check\"")
+                && l.contains("le=\"0.25\"")), "a p50/p99 across replicas needs buckets");
     }
 
     @Test

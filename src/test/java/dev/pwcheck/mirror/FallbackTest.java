@@ -35,6 +35,7 @@ import static dev.pwcheck.support.Hashes.sha1;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The top-N fallback store while the upstream cannot answer: a top hash is breached (source fallback) at once, a
@@ -90,6 +91,16 @@ class FallbackTest {
     void aTopHashIsBreachedFromTheFallbackWhenTheUpstreamFails() {
         checkPassword(TOP).header("X-Pwcheck-Source", "fallback").body("verdict", equalTo("breached")).body("count", equalTo(40_000_000));
         Metrics.assertCounted("pwcheck_fallback_answers_total");
+    }
+
+    @Test
+    void theStoreInServiceIsDescribedInMetrics() {
+        String metrics = Metrics.scrape();
+        assertTrue(metrics.contains("pwcheck_fallback_hashes{mode=\"sha1\"} 100.0"), metrics);
+        double built = metrics.lines().filter(l -> l.startsWith("pwcheck_fallback_store_created_seconds{mode=\"sha1\"}"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+        assertTrue(Math.abs(built - System.currentTimeMillis() / 1000.0) < 3600, "built just now: " + built);
+        Metrics.assertCounted("pwcheck_fallback_loads_total{mode=\"sha1\",outcome=\"loaded\"}");
     }
 
     @Test

@@ -84,6 +84,16 @@ class MirrorModeTest {
     }
 
     @Test
+    void theStoreInServiceIsDescribedInMetricsWithItsBuildTime() throws IOException {
+        install(corpus(52_256), HashMode.SHA1);
+        MirrorStore store = mirror.store(HashMode.SHA1);
+
+        String metrics = dev.pwcheck.support.Metrics.scrape();
+        assertTrue(metrics.contains("pwcheck_mirror_store_created_seconds{mode=\"sha1\"} " + (double) store.createdAt().getEpochSecond()), metrics);
+        assertTrue(metrics.contains("pwcheck_mirror_hashes{mode=\"sha1\"} " + (double) store.hashes()), metrics);
+    }
+
+    @Test
     void aPasswordAbsentFromAHeldRangeIsClean() throws IOException {
         install(corpus(52_256), HashMode.SHA1);
 
