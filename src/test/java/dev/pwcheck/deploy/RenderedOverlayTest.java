@@ -103,6 +103,16 @@ class RenderedOverlayTest {
     }
 
     @Test
+    void theMonitoringIsPartOfTheInstallation() {
+        Map<String, Object> dashboard = one(rendered, "ConfigMap", "pwcheck-dashboard").body();
+        assertEquals("1", map(dashboard, "metadata", "labels").get("grafana_dashboard"), "picked up by Grafana's dashboard sidecar");
+        assertTrue(((String) map(dashboard, "data").get("pwcheck-dashboard.json")).contains("\"uid\": \"pwcheck-overview\""));
+        Map<String, Object> rule = one(rendered, "PrometheusRule", "pwcheck").body();
+        assertEquals("pwcheck", map(rule, "metadata").get("namespace"));
+        assertEquals(2, list(map(rule, "spec"), "groups").size());
+    }
+
+    @Test
     void onlyANarrowRangeIsTrustedAsProxies() {
         String trusted = (String) map(one(rendered, "ConfigMap", "pwcheck").body(), "data").get("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES");
         for (String entry : trusted.split(",")) {
