@@ -205,6 +205,25 @@ class RangeSyncTest {
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("in 256 of 1,048,576 ranges"), out.toString());
     }
 
+    @Test
+    void aCompactSyncAnswersEveryHashInSevenBytesAHash() throws Exception {
+        upstream = new CorpusUpstream(corpus);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int status = MirrorCommand.run(new String[] { "sync", "--dir", dir.toString(), "--upstream", upstream.url(), "--only", "00000-000FF",
+                "--format", "compact" }, new PrintStream(out, true), new PrintStream(err, true));
+
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        MirrorStore store = MirrorStore.open(dir.resolve("sha1.pwstore"), true);
+        assertEquals(StoreFormat.Kind.COMPACT, store.kind());
+        corpus.hashes().entrySet().stream().filter(e -> Integer.parseInt(e.getKey().substring(0, 5), 16) <= 0xFF)
+                .forEach(e -> assertEquals(e.getValue(), MirrorStoreTest.countOf(store, e.getKey())));
+        long overflow = corpus.hashes().entrySet().stream().filter(e -> Integer.parseInt(e.getKey().substring(0, 5), 16) <= 0xFF)
+                .filter(e -> e.getValue() > StoreFormat.MAX_INLINE_COUNT).count();
+        assertEquals(StoreFormat.RECORDS_AT + 7 * store.hashes() + 8 * overflow, java.nio.file.Files.size(store.file()));
+    }
+
     private Path sync(int last) throws IOException, InterruptedException {
         return sync(last, 8);
     }
