@@ -74,6 +74,40 @@ public final class MirrorCommand implements Callable<Integer> {
         return CommandLine.ExitCode.USAGE;
     }
 
+    /** What every subcommand shares: where it writes, its progress line, and how it reports bad usage. */
+    @Command
+    abstract static class Subcommand implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.ParentCommand
+        MirrorCommand parent;
+
+        PrintStream out() {
+            return parent.out;
+        }
+
+        PrintStream err() {
+            return parent.err;
+        }
+
+        /** Progress on stderr: a redrawn line on a terminal, a line every few seconds in a log. */
+        Progress progress(String unit, long total) {
+            return new Progress(unit, total, parent.err, System.console() != null);
+        }
+
+        /** Bad usage (exit 2, the message and the command's usage), for a value its type alone does not rule out. */
+        ParameterException usage(String message) {
+            return new ParameterException(spec.commandLine(), message);
+        }
+
+        void within(int value, String name) {
+            if (value < 1 || value > 1024) {
+                throw usage(name + " must be a whole number from 1 to 1024");
+            }
+        }
+    }
+
     /** Options every command that reads or writes a store takes. */
     static final class StoreOptions {
         @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The store directory (holds sha1.pwstore, ntlm.pwstore).")
@@ -100,7 +134,7 @@ public final class MirrorCommand implements Callable<Integer> {
     @Command(name = "sync", mixinStandardHelpOptions = true,
             description = { "Downloads every range from the upstream and writes DIR/<mode>.pwstore; rerun the same command to resume.",
                     "The upstream is --upstream, else $QUARKUS_REST_CLIENT_HIBP_URL, else https://api.pwnedpasswords.com." })
-    static final class Sync implements Callable<Integer> {
+    static final class Sync extends Subcommand {
         @CommandLine.Mixin
         StoreOptions store = new StoreOptions();
 
@@ -124,25 +158,17 @@ public final class MirrorCommand implements Callable<Integer> {
                 description = "Sync these prefixes only (a partial store), such as 00000-0FFFF (default: all).")
         Prefixes only;
 
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.ParentCommand
-        MirrorCommand parent;
-
         @Override
         public Integer call() throws Exception {
-            within(spec, concurrency, "--concurrency");
-            within(spec, retries, "--retries");
-            PrintStream out = parent.out;
-            PrintStream err = parent.err;
+            within(concurrency, "--concurrency");
+            within(retries, "--retries");
             RangeSync.Settings settings = new RangeSync.Settings(upstream(), store.mode, concurrency, retries, timeout,
                     only.first(), only.last(), format.kind);
-            Progress progress = new Progress("ranges", only.last() - only.first() + 1L, err, System.console() != null);
-            out.println("Syncing " + store.mode.wire() + " ranges from " + settings.upstream() + " into " + store.dir
+            Progress progress = progress("ranges", only.last() - only.first() + 1L);
+            out().println("Syncing " + store.mode.wire() + " ranges from " + settings.upstream() + " into " + store.dir
                     + " (" + format.kind.wire() + ")");
-            Path written = new RangeSync(settings, progress, err).run(store.dir);
-            describe(MirrorStore.open(written, true), out);
+            Path written = new RangeSync(settings, progress, err()).run(store.dir);
+            describe(MirrorStore.open(written, true), out());
             return 0;
         }
 
@@ -156,7 +182,7 @@ public final class MirrorCommand implements Callable<Integer> {
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = { "Builds DIR/<mode>.pwstore from what HIBP's downloader wrote: one sorted HASH:COUNT file (byte order marks,",
                     "LF or CRLF as the downloader writes them on any platform), or a directory of PREFIX.txt range files." })
-    static final class Import implements Callable<Integer> {
+    static final class Import extends Subcommand {
         @CommandLine.Mixin
         StoreOptions store = new StoreOptions();
 
@@ -169,25 +195,17 @@ public final class MirrorCommand implements Callable<Integer> {
         @Option(names = "--partial", description = "Accept input that lacks some ranges (the store answers for the ranges it holds).")
         boolean partial;
 
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.ParentCommand
-        MirrorCommand parent;
-
         @Override
         public Integer call() throws Exception {
-            PrintStream out = parent.out;
-            PrintStream err = parent.err;
-            Progress progress = new Progress("ranges", StoreFormat.PREFIXES, err, System.console() != null);
+            Progress progress = progress("ranges", StoreFormat.PREFIXES);
             long start = System.nanoTime();
             CorpusImport run = new CorpusImport(store.mode, format.kind, partial, progress);
             Path written = run.run(from, store.store());
-            out.printf(Locale.ROOT, "Imported %s in %.1f s (%s)%n", from, (System.nanoTime() - start) / 1e9, format.kind.wire());
+            out().printf(Locale.ROOT, "Imported %s in %.1f s (%s)%n", from, (System.nanoTime() - start) / 1e9, format.kind.wire());
             if (format.kind == StoreFormat.Kind.COMPACT) {
-                out.printf(Locale.ROOT, "Hashes merged because their first 64 bits matched: %,d%n", run.merged());
+                out().printf(Locale.ROOT, "Hashes merged because their first 64 bits matched: %,d%n", run.merged());
             }
-            describe(MirrorStore.open(written, true), out);
+            describe(MirrorStore.open(written, true), out());
             return 0;
         }
     }
@@ -195,7 +213,7 @@ public final class MirrorCommand implements Callable<Integer> {
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = { "Writes a full store back out in the downloader's text format (no byte order mark), for other tools:",
                     "one sorted HASH:COUNT file (--to), or a directory of PREFIX.txt range files (--to-ranges)." })
-    static final class Export implements Callable<Integer> {
+    static final class Export extends Subcommand {
         @CommandLine.Mixin
         StoreOptions store = new StoreOptions();
 
@@ -210,24 +228,16 @@ public final class MirrorCommand implements Callable<Integer> {
             Path ranges;
         }
 
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.ParentCommand
-        MirrorCommand parent;
-
         @Override
         public Integer call() throws Exception {
-            PrintStream out = parent.out;
-            PrintStream err = parent.err;
             MirrorStore source = MirrorStore.open(store.store(), true);
-            StoreExport export = new StoreExport(source, new Progress("ranges", StoreFormat.PREFIXES, err, System.console() != null));
+            StoreExport export = new StoreExport(source, progress("ranges", StoreFormat.PREFIXES));
             if (target.file != null) {
                 export.toFile(target.file);
             } else {
                 export.toRanges(target.ranges);
             }
-            out.printf(Locale.ROOT, "Exported %,d %s hashes to %s%n", source.hashes(), source.mode().wire(),
+            out().printf(Locale.ROOT, "Exported %,d %s hashes to %s%n", source.hashes(), source.mode().wire(),
                     target.file != null ? target.file : target.ranges);
             return 0;
         }
@@ -236,7 +246,7 @@ public final class MirrorCommand implements Callable<Integer> {
     @Command(name = "top", mixinStandardHelpOptions = true,
             description = { "Writes a store of the N hashes seen most often (from a full store) to TO/<mode>.pwstore, for",
                     "pwcheck.fallback.dir: it answers 'breached' for them while the upstream is down, and is never used as the mirror." })
-    static final class Top implements Callable<Integer> {
+    static final class Top extends Subcommand {
         @CommandLine.Mixin
         StoreOptions store = new StoreOptions();
 
@@ -246,44 +256,30 @@ public final class MirrorCommand implements Callable<Integer> {
         @Option(names = "--to", required = true, paramLabel = "DIR", description = "Directory for the new store.")
         Path to;
 
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.ParentCommand
-        MirrorCommand parent;
-
         @Override
         public Integer call() {
             if (count < 1) {
-                throw new ParameterException(spec.commandLine(), "--count must be at least 1");
+                throw usage("--count must be at least 1");
             }
-            PrintStream out = parent.out;
-            PrintStream err = parent.err;
             MirrorStore source = MirrorStore.open(store.store(), true);
             long start = System.nanoTime();
-            Path written = new TopHashes(source, new Progress("hashes", source.hashes(), err, System.console() != null))
+            Path written = new TopHashes(source, progress("hashes", source.hashes()))
                     .write(count, to.resolve(StoreFormat.fileName(store.mode)));
-            out.printf(Locale.ROOT, "Top %,d of %,d hashes in %.1f s%n", Math.min(count, source.hashes()), source.hashes(),
+            out().printf(Locale.ROOT, "Top %,d of %,d hashes in %.1f s%n", Math.min(count, source.hashes()), source.hashes(),
                     (System.nanoTime() - start) / 1e9);
-            describe(MirrorStore.open(written, true), out);
+            describe(MirrorStore.open(written, true), out());
             return 0;
         }
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true, description = "Checks a store's layout and checksums and prints what it holds.")
-    static final class Verify implements Callable<Integer> {
+    static final class Verify extends Subcommand {
         @CommandLine.Mixin
         StoreOptions store = new StoreOptions();
 
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.ParentCommand
-        MirrorCommand parent;
-
         @Override
         public Integer call() {
-            describe(MirrorStore.open(store.store(), true), parent.out);
+            describe(MirrorStore.open(store.store(), true), out());
             return 0;
         }
     }
@@ -293,12 +289,6 @@ public final class MirrorCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: %s %s%s store, %,d hashes in %,d of %,d ranges, %,d bytes (%.2f bytes a hash), checksums OK%n",
                 store.file(), store.mode().wire(), store.kind().wire(), store.subset() ? " subset (top)" : "", store.hashes(),
                 store.presentRanges(), StoreFormat.PREFIXES, bytes, store.hashes() == 0 ? 0.0 : (double) bytes / store.hashes());
-    }
-
-    private static void within(CommandLine.Model.CommandSpec spec, int value, String name) {
-        if (value < 1 || value > 1024) {
-            throw new ParameterException(spec.commandLine(), name + " must be a whole number from 1 to 1024");
-        }
     }
 
     static final class Modes extends java.util.ArrayList<String> {
