@@ -147,7 +147,11 @@ if __name__ == "__main__":
     ap.add_argument("--passwords", help="file of passwords to put in the corpus, one a line")
     ap.add_argument("--random-per-range", type=int, default=800)
     ap.add_argument("--seed", default="pwcheck")
+    ap.add_argument("--one-request-per-connection", action="store_true",
+                    help="answer HTTP/1.0 and close after each answer instead of keeping connections alive")
     a = ap.parse_args()
+    if a.one_request_per_connection:
+        Handler.protocol_version = "HTTP/1.0"
     pws = []
     if a.passwords:
         with open(a.passwords, encoding="utf-8") as f:

@@ -19,7 +19,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WO
 seq 1 500 | sed 's/^/breached-password-/' > "$WORK/corpus.txt"
 
 # Smaller ranges than HIBP (300 entries) keep the Python fake from being the bottleneck for cold prefixes.
-python3 bench/fake_upstream.py --port "$UPSTREAM_PORT" --passwords "$WORK/corpus.txt" --random-per-range 300 2>/dev/null &
+# FAKE_ARGS=--one-request-per-connection makes the fake close each connection after its answer (see docs/benchmarks.md).
+python3 bench/fake_upstream.py --port "$UPSTREAM_PORT" --passwords "$WORK/corpus.txt" --random-per-range 300 ${FAKE_ARGS:-} 2>/dev/null &
 # The fake must be listening before the first check, or the run starts with the breaker open.
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$UPSTREAM_PORT/stats" >/dev/null && break; sleep 0.1; done
 QUARKUS_HTTP_PORT=$SERVICE_PORT QUARKUS_MANAGEMENT_PORT=$MANAGEMENT_PORT QUARKUS_REST_CLIENT_HIBP_URL=http://127.0.0.1:$UPSTREAM_PORT \

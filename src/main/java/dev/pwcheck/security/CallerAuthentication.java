@@ -46,7 +46,7 @@ public class CallerAuthentication {
             LOG.infof("Caller authentication on /v1/*: callers %s", keys.names());
         } else if (keys.isEmpty()) {
             LOG.warn("Caller authentication is OFF: pwcheck.auth.api-key-hashes is not set, so /v1/* answers anyone who can"
-                    + " reach it. Configure caller keys (see README, 'Caller authentication') for any deployment reachable beyond the registry.");
+                    + " reach it. Configure caller keys (see docs/operations.md, 'Caller authentication') for any deployment reachable beyond the registry.");
         } else {
             LOG.warn("Caller authentication is OFF (pwcheck.auth.enabled=false)");
         }
