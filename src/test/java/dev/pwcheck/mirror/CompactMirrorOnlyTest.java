@@ -1,6 +1,5 @@
 package dev.pwcheck.mirror;
 
-import dev.pwcheck.range.HashMode;
 import dev.pwcheck.support.Corpus;
 import dev.pwcheck.support.FakeUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +43,7 @@ class CompactMirrorOnlyTest {
 
     @BeforeEach
     void compactStore() throws IOException {
-        Corpus corpus = Corpus.random(10, 40, List.of(prefix(sha1(BREACHED))), 400).put(sha1(BREACHED), 4_242);
-        new CorpusImport(HashMode.SHA1, StoreFormat.Kind.COMPACT, true, MirrorStoreTest.quiet())
-                .run(corpus.writeRangeFiles(Files.createTempDirectory("ranges")), DIR.resolve("sha1.pwstore"));
-        mirror.reload();
+        CompactMirrorTest.installCompact(Corpus.random(10, 40, List.of(prefix(sha1(BREACHED))), 400).put(sha1(BREACHED), 4_242), DIR, mirror);
     }
 
     @Test

@@ -56,9 +56,13 @@ class CompactMirrorTest {
     @BeforeEach
     void compactStore() throws IOException {
         upstream.resetAll();
-        Corpus corpus = Corpus.random(9, 40, List.of(prefix(sha1(BREACHED))), 400).put(sha1(BREACHED), 31_337);
+        installCompact(Corpus.random(9, 40, List.of(prefix(sha1(BREACHED))), 400).put(sha1(BREACHED), 31_337), DIR, mirror);
+    }
+
+    /** Imports {@code corpus} as a compact SHA-1 store into {@code dir} and has the mirror take it now. */
+    static void installCompact(Corpus corpus, Path dir, Mirror mirror) throws IOException {
         new CorpusImport(HashMode.SHA1, StoreFormat.Kind.COMPACT, true, MirrorStoreTest.quiet())
-                .run(corpus.writeRangeFiles(Files.createTempDirectory("ranges")), DIR.resolve("sha1.pwstore"));
+                .run(corpus.writeRangeFiles(Files.createTempDirectory("ranges")), dir.resolve("sha1.pwstore"));
         mirror.reload();
     }
 
