@@ -132,8 +132,9 @@ public final class MirrorCommand implements Callable<Integer> {
     }
 
     @Command(name = "sync", mixinStandardHelpOptions = true,
-            description = { "Downloads every range from the upstream and writes DIR/<mode>.pwstore; rerun the same command to resume.",
-                    "The upstream is --upstream, else $QUARKUS_REST_CLIENT_HIBP_URL, else https://api.pwnedpasswords.com." })
+            description = "Downloads every range from the upstream and writes DIR/<mode>.pwstore; rerun the same command to "
+                    + "resume. The upstream is --upstream, else $QUARKUS_REST_CLIENT_HIBP_URL, else "
+                    + "https://api.pwnedpasswords.com.")
     static final class Sync extends Subcommand {
         @CommandLine.Mixin
         StoreOptions store = new StoreOptions();
@@ -180,8 +181,9 @@ public final class MirrorCommand implements Callable<Integer> {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = { "Builds DIR/<mode>.pwstore from what HIBP's downloader wrote: one sorted HASH:COUNT file (byte order marks,",
-                    "LF or CRLF as the downloader writes them on any platform), or a directory of PREFIX.txt range files." })
+            description = "Builds DIR/<mode>.pwstore from what HIBP's downloader wrote: one sorted HASH:COUNT file (byte order "
+                    + "marks, LF or CRLF as the downloader writes them on any platform), or a directory of PREFIX.txt range"
+                    + " files.")
     static final class Import extends Subcommand {
         @CommandLine.Mixin
         StoreOptions store = new StoreOptions();
@@ -211,8 +213,8 @@ public final class MirrorCommand implements Callable<Integer> {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = { "Writes a full store back out in the downloader's text format (no byte order mark), for other tools:",
-                    "one sorted HASH:COUNT file (--to), or a directory of PREFIX.txt range files (--to-ranges)." })
+            description = "Writes a full store back out in the downloader's text format (no byte order mark), for other tools: "
+                    + "one sorted HASH:COUNT file (--to), or a directory of PREFIX.txt range files (--to-ranges).")
     static final class Export extends Subcommand {
         @CommandLine.Mixin
         StoreOptions store = new StoreOptions();
@@ -244,13 +246,14 @@ public final class MirrorCommand implements Callable<Integer> {
     }
 
     @Command(name = "top", mixinStandardHelpOptions = true,
-            description = { "Writes a store of the N hashes seen most often (from a full store) to TO/<mode>.pwstore, for",
-                    "pwcheck.fallback.dir: it answers 'breached' for them while the upstream is down, and is never used as the mirror." })
+            description = "Writes a store of the N hashes seen most often (from a full store) to TO/<mode>.pwstore, for "
+                    + "pwcheck.fallback.dir: it answers 'breached' for them while the upstream is down, and is never used "
+                    + "as the mirror.")
     static final class Top extends Subcommand {
         @CommandLine.Mixin
         StoreOptions store = new StoreOptions();
 
-        @Option(names = "--count", required = true, paramLabel = "N", description = "How many hashes, at least 1 (1000000 is about 19 MB).")
+        @Option(names = "--count", required = true, paramLabel = "N", description = "How many hashes, at least 1 (1000000 is about 26 MB).")
         int count;
 
         @Option(names = "--to", required = true, paramLabel = "DIR", description = "Directory for the new store.")
