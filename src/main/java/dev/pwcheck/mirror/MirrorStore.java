@@ -214,12 +214,8 @@ public final class MirrorStore {
         int compactWidth = suffixBytes + Integer.BYTES;
         byte[] out = new byte[size * compactWidth];
         for (int i = 0; i < size; i++) {
-            long at = recordAt(start + i);
             int o = i * compactWidth;
-            for (int b = 0; b < suffixBytes; b++) {
-                out[o + b] = byteAt(at + b);
-            }
-            out[o + suffixBytes - 1] &= (byte) 0xF0;
+            suffixAt(start + i, out, o);
             int count = countAt(start + i);
             out[o + suffixBytes] = (byte) (count >>> 24);
             out[o + suffixBytes + 1] = (byte) (count >>> 16);
@@ -249,13 +245,13 @@ public final class MirrorStore {
         return Integer.compare(byteAt(at + keyBytes - 1) & 0xF0, packedSuffix[keyBytes - 1] & 0xF0);
     }
 
-    /** The packed suffix of a full store's record (its last nibble zero), for {@code mirror top}. */
-    void suffixAt(long record, byte[] into) {
+    /** Copies the packed suffix of a full store's record (its last nibble zero, the count's bits cleared) into {@code into} at {@code to}. */
+    void suffixAt(long record, byte[] into, int to) {
         long at = recordAt(record);
         for (int b = 0; b < suffixBytes; b++) {
-            into[b] = byteAt(at + b);
+            into[to + b] = byteAt(at + b);
         }
-        into[suffixBytes - 1] &= (byte) 0xF0;
+        into[to + suffixBytes - 1] &= (byte) 0xF0;
     }
 
     int countAt(long record) {

@@ -1,14 +1,18 @@
 package dev.pwcheck.mirror;
 
+import dev.pwcheck.range.CompactRange;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -20,12 +24,8 @@ import java.util.stream.Stream;
  */
 final class StoreExport {
 
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
     private final MirrorStore store;
     private final Progress progress;
-    private final byte[] suffix;
-    private final byte[] line = new byte[128];
 
     StoreExport(MirrorStore store, Progress progress) {
         if (store.kind() != StoreFormat.Kind.FULL) {
@@ -34,7 +34,6 @@ final class StoreExport {
         }
         this.store = store;
         this.progress = progress;
-        this.suffix = new byte[store.mode().suffixBytes()];
     }
 
     /** One sorted file of {@code HASH:COUNT} lines. */
@@ -44,14 +43,17 @@ final class StoreExport {
         Files.createDirectories(file.getParent());
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW), 1 << 20)) {
+                StringBuilder lines = new StringBuilder();
                 for (int prefix = 0; prefix < StoreFormat.PREFIXES; prefix++) {
-                    if (store.holds(prefix)) {
-                        for (long record = store.rangeStart(prefix); record < store.rangeStart(prefix + 1); record++) {
-                            int at = hex(prefix, StoreFormat.PREFIX_CHARS, 0);
-                            at = entry(record, at);
-                            line[at++] = '\n';
-                            out.write(line, 0, at);
+                    CompactRange range = store.range(prefix);
+                    if (range != null) {
+                        String name = String.format(Locale.ROOT, "%05X", prefix);
+                        lines.setLength(0);
+                        for (int i = 0; i < range.size(); i++) {
+                            lines.append(name);
+                            entry(range, i, lines).append('\n');
                         }
+                        out.write(lines.toString().getBytes(StandardCharsets.US_ASCII));
                     }
                     progress.advance(1);
                     progress.tick();
@@ -82,20 +84,16 @@ final class StoreExport {
         Path temp = dir.resolveSibling("." + dir.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         Files.createDirectory(temp);
         try {
+            StringBuilder body = new StringBuilder();
             for (int prefix = 0; prefix < StoreFormat.PREFIXES; prefix++) {
-                if (store.holds(prefix)) {
-                    String name = String.format(java.util.Locale.ROOT, "%05X.txt", prefix);
-                    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp.resolve(name), StandardOpenOption.CREATE_NEW), 64 << 10)) {
-                        for (long record = store.rangeStart(prefix); record < store.rangeStart(prefix + 1); record++) {
-                            int at = 0;
-                            if (record > store.rangeStart(prefix)) {
-                                line[at++] = '\r';
-                                line[at++] = '\n';
-                            }
-                            at = entry(record, at);
-                            out.write(line, 0, at);
-                        }
+                CompactRange range = store.range(prefix);
+                if (range != null) {
+                    body.setLength(0);
+                    for (int i = 0; i < range.size(); i++) {
+                        entry(range, i, i > 0 ? body.append("\r\n") : body);
                     }
+                    Files.write(temp.resolve(String.format(Locale.ROOT, "%05X.txt", prefix)), body.toString().getBytes(StandardCharsets.US_ASCII),
+                            StandardOpenOption.CREATE_NEW);
                 }
                 progress.advance(1);
                 progress.tick();
@@ -115,28 +113,10 @@ final class StoreExport {
         }
     }
 
-    /** Writes {@code SUFFIX:COUNT} of {@code record} into {@link #line} at {@code at}; returns the end. */
-    private int entry(long record, int at) {
-        store.suffixAt(record, suffix);
-        int chars = store.mode().suffixChars();
-        for (int i = 0; i < chars; i++) {
-            int b = suffix[i >>> 1] & 0xFF;
-            line[at++] = HEX[(i & 1) == 0 ? b >>> 4 : b & 0x0F];
-        }
-        line[at++] = ':';
-        String count = Integer.toString(store.countAt(record));
-        for (int i = 0; i < count.length(); i++) {
-            line[at++] = (byte) count.charAt(i);
-        }
-        return at;
-    }
-
-    private int hex(int value, int digits, int at) {
-        for (int i = digits - 1; i >= 0; i--) {
-            line[at + i] = HEX[value & 0xF];
-            value >>>= 4;
-        }
-        return at + digits;
+    /** Appends {@code SUFFIX:COUNT} of entry {@code i}, as the range API writes it. */
+    private static StringBuilder entry(CompactRange range, int i, StringBuilder out) {
+        range.appendSuffix(i, out);
+        return out.append(':').append(range.countAt(i));
     }
 
     private static void durable(Path file) throws IOException {

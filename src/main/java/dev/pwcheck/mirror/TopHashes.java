@@ -38,7 +38,7 @@ final class TopHashes {
                 if (prefix != before) {
                     writer.beginRange(prefix);
                 }
-                source.suffixAt(record, suffix);
+                source.suffixAt(record, suffix, 0);
                 writer.add(suffix, 0, source.countAt(record));
             }
             return writer.commit();
