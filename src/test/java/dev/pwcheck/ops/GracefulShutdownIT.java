@@ -2,11 +2,11 @@ package dev.pwcheck.ops;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.pwcheck.support.Hashes;
+import dev.pwcheck.support.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,8 +58,8 @@ class GracefulShutdownIT {
         String warmUp = Hashes.sha1(WARM_UP);
         upstream.stubFor(get(urlEqualTo("/range/" + Hashes.prefix(warmUp)))
                 .willReturn(aResponse().withStatus(200).withBody(Hashes.line(Hashes.suffix(warmUp), 1))));
-        int port = freePort();
-        int managementPort = freePort();
+        int port = Ports.free();
+        int managementPort = Ports.free();
         Path log = Files.createTempFile("pwcheck-it", ".log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", System.getProperty("pwcheck.jar"))
@@ -148,12 +148,6 @@ class GracefulShutdownIT {
             return Files.readString(log);
         } catch (IOException e) {
             return "(no log)";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
