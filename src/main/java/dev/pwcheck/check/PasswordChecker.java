@@ -6,7 +6,7 @@ import dev.pwcheck.mirror.Mirror;
 import dev.pwcheck.range.RangeCache;
 import dev.pwcheck.range.RangeLookup;
 import dev.pwcheck.range.Source;
-import dev.pwcheck.range.UpstreamException;
+import dev.pwcheck.upstream.UpstreamException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;

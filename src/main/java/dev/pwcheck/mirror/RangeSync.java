@@ -3,7 +3,7 @@ package dev.pwcheck.mirror;
 import dev.pwcheck.range.CompactRange;
 import dev.pwcheck.range.HashMode;
 import dev.pwcheck.range.RangeParser;
-import dev.pwcheck.range.UpstreamException;
+import dev.pwcheck.upstream.UpstreamException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -13,7 +13,7 @@ import dev.pwcheck.range.HashMode;
 import dev.pwcheck.range.RangeCache;
 import dev.pwcheck.range.RangeLookup;
 import dev.pwcheck.range.Source;
-import dev.pwcheck.range.UpstreamException;
+import dev.pwcheck.upstream.UpstreamException;
 import dev.pwcheck.security.RateLimited;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;

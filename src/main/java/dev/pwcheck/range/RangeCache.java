@@ -11,6 +11,10 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.pwcheck.upstream.FailureCause;
+import dev.pwcheck.upstream.RangeClient;
+import dev.pwcheck.upstream.RangeFetch;
+import dev.pwcheck.upstream.UpstreamException;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +27,8 @@ import java.util.function.ToDoubleFunction;
  * fails is still served, marked stale, because an answer from yesterday's corpus beats "unknown". Only validated
  * ranges are stored: a failure is never cached as data, at most remembered for the negative TTL. With a shared
  * tier configured, a miss asks it before the upstream, and what the upstream gives is shared with the other replicas.
+ * A range keeps the upstream's validator (ETag, Last-Modified): its refresh is a conditional request, and a 304
+ * renews it without a body to read or parse. A range from an upstream that sent no validator is fetched whole.
  */
 @Startup
 @ApplicationScoped
@@ -46,6 +52,7 @@ public class RangeCache {
     private final Counter misses;
     private final Counter staleServed;
     private final Counter evictions;
+    private final Counter notModified;
     private final Timer loads;
 
     public RangeCache(RangeClient upstream, SharedRangeTier sharedTier, CacheConfig config, Ticker ticker, MeterRegistry registry) {
@@ -79,6 +86,8 @@ public class RangeCache {
         this.hits = Counter.builder("pwcheck.cache.hits").description("Checks answered from a fresh cached range").register(registry);
         this.misses = Counter.builder("pwcheck.cache.misses").description("Checks whose range was not cached or had expired").register(registry);
         this.staleServed = Counter.builder("pwcheck.cache.stale").description("Checks answered from an expired range because upstream failed").register(registry);
+        this.notModified = Counter.builder("pwcheck.cache.revalidated")
+                .description("Expired ranges renewed by the upstream's 304 Not Modified, without a body").register(registry);
         this.loads = Timer.builder("pwcheck.cache.load").description("Time to load a range into the cache from upstream").register(registry);
         rebindGauge(registry, "pwcheck.cache.entries", "Ranges cached", RangeCache::entries);
         rebindGauge(registry, "pwcheck.cache.bytes", "Heap held by cached ranges, as the byte bound counts it", RangeCache::weightedBytes);
@@ -168,7 +177,7 @@ public class RangeCache {
         Uni<RangeLookup> flight = sharedTier.get(modeOf(key), prefixOf(key))
                 .flatMap(fromShared -> {
                     if (fromShared != null && wallClockAgeNanos(fromShared) < ttlNanos) {
-                        store(key, fromShared.range(), ticker.read() - wallClockAgeNanos(fromShared));
+                        store(key, fromShared.range(), fromShared.validator(), ticker.read() - wallClockAgeNanos(fromShared));
                         return Uni.createFrom().item(new RangeLookup(fromShared.range(), Source.CACHE));
                     }
                     return fetch(key, fromShared);
@@ -182,11 +191,20 @@ public class RangeCache {
     private Uni<RangeLookup> fetch(String key, SharedRangeTier.SharedRange expiredShared) {
         long start = ticker.read();
         HashMode mode = modeOf(key);
-        return upstream.fetch(mode, prefixOf(key))
-                .map(range -> {
+        String prefix = prefixOf(key);
+        // The range held (expired, here or in the shared tier) and its validator: the refresh asks whether it changed.
+        CachedRange held = ranges.getIfPresent(key);
+        CompactRange heldRange = held != null ? held.range : expiredShared != null ? expiredShared.range() : null;
+        RangeValidator heldValidator = held != null ? held.validator : expiredShared != null ? expiredShared.validator() : RangeValidator.NONE;
+        return upstream.fetch(mode, prefix, heldRange == null ? RangeValidator.NONE : heldValidator)
+                .map(fetched -> {
                     loads.record(ticker.read() - start, TimeUnit.NANOSECONDS);
-                    store(key, range, start);
-                    sharedTier.put(mode, prefixOf(key), range, System.currentTimeMillis());
+                    CompactRange range = fetched.notModified() ? heldRange : fetched.range();
+                    if (fetched.notModified()) {
+                        notModified.increment();
+                    }
+                    store(key, range, fetched.validator(), start);
+                    sharedTier.put(mode, prefix, range, fetched.validator(), System.currentTimeMillis());
                     return new RangeLookup(range, Source.UPSTREAM);
                 })
                 .onFailure().recoverWithUni(failure -> staleOrFail(key, expiredShared, failure));
@@ -194,7 +212,11 @@ public class RangeCache {
 
     /** Caches {@code range} under {@code key} (a bare prefix for SHA-1) as fetched at ticker time {@code fetchedAt}. */
     CachedRange store(String key, CompactRange range, long fetchedAt) {
-        CachedRange cached = new CachedRange(range, fetchedAt);
+        return store(key, range, RangeValidator.NONE, fetchedAt);
+    }
+
+    private CachedRange store(String key, CompactRange range, RangeValidator validator, long fetchedAt) {
+        CachedRange cached = new CachedRange(range, validator, fetchedAt);
         ranges.put(key, cached);
         return cached;
     }
@@ -211,7 +233,7 @@ public class RangeCache {
         CachedRange cached = ranges.getIfPresent(key);
         if (cached == null && expiredShared != null && wallClockAgeNanos(expiredShared) < ttlNanos + maxStaleNanos) {
             // Another replica fetched this range once; yesterday's answer beats "unknown" here too.
-            cached = store(key, expiredShared.range(), ticker.read() - wallClockAgeNanos(expiredShared));
+            cached = store(key, expiredShared.range(), expiredShared.validator(), ticker.read() - wallClockAgeNanos(expiredShared));
         }
         if (cached != null) {
             cached.retryNotBefore = ticker.read() + staleRetryNanos;
@@ -246,12 +268,14 @@ public class RangeCache {
 
     static final class CachedRange {
         final CompactRange range;
+        final RangeValidator validator;
         final long fetchedAt;
         /** Ticker time before which a failed refresh is not retried; stale answers are served until then. */
         volatile long retryNotBefore;
 
-        CachedRange(CompactRange range, long fetchedAt) {
+        CachedRange(CompactRange range, RangeValidator validator, long fetchedAt) {
             this.range = range;
+            this.validator = validator;
             this.fetchedAt = fetchedAt;
             this.retryNotBefore = fetchedAt;
         }

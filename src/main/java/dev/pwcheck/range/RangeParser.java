@@ -1,6 +1,8 @@
 package dev.pwcheck.range;
 
 import dev.pwcheck.hash.Hex;
+import dev.pwcheck.upstream.FailureCause;
+import dev.pwcheck.upstream.UpstreamException;
 
 import java.util.Arrays;
 

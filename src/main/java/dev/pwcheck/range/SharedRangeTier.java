@@ -24,11 +24,13 @@ public class SharedRangeTier {
 
     private static final Logger LOG = Logger.getLogger(SharedRangeTier.class);
     private static final String KEY_PREFIX = "pwcheck:range:";
-    private static final byte FORMAT = 1;
+    /** Format 1: fetch time, records. Format 2 adds the validator (ETag and Last-Modified, each length-prefixed). */
+    private static final byte FORMAT_WITHOUT_VALIDATOR = 1;
+    private static final byte FORMAT = 2;
     private static final int HEADER_BYTES = 1 + Long.BYTES;
 
     /** A range as the shared tier holds it, with the wall-clock time it was fetched from upstream. */
-    public record SharedRange(CompactRange range, long fetchedAtMillis) {
+    public record SharedRange(CompactRange range, RangeValidator validator, long fetchedAtMillis) {
     }
 
     private final ReactiveValueCommands<String, byte[]> values;
@@ -74,12 +76,17 @@ public class SharedRangeTier {
     }
 
     /** Stores a freshly fetched range for the other replicas; fire and forget. */
-    public void put(HashMode mode, String prefix, CompactRange range, long fetchedAtMillis) {
+    public void put(HashMode mode, String prefix, CompactRange range, RangeValidator validator, long fetchedAtMillis) {
         if (values == null) {
             return;
         }
         byte[] records = range.records();
-        ByteBuffer value = ByteBuffer.allocate(HEADER_BYTES + records.length).put(FORMAT).putLong(fetchedAtMillis).put(records);
+        byte[] etag = ascii(validator.etag());
+        byte[] lastModified = ascii(validator.lastModified());
+        ByteBuffer value = ByteBuffer.allocate(HEADER_BYTES + 2 + etag.length + 2 + lastModified.length + records.length)
+                .put(FORMAT).putLong(fetchedAtMillis)
+                .putShort((short) etag.length).put(etag).putShort((short) lastModified.length).put(lastModified)
+                .put(records);
         Uni.createFrom().deferred(() -> values.set(key(mode, prefix), value.array(), new SetArgs().px(keep)))
                 .ifNoItem().after(timeout.multipliedBy(4)).fail()
                 .subscribe().with(ok -> {
@@ -95,15 +102,37 @@ public class SharedRangeTier {
         if (value == null) {
             return null;
         }
-        if (value.length < HEADER_BYTES || value[0] != FORMAT) {
+        if (value.length < HEADER_BYTES || value[0] != FORMAT && value[0] != FORMAT_WITHOUT_VALIDATOR) {
             throw new IllegalArgumentException("shared range value has an unknown format");
         }
         ByteBuffer buffer = ByteBuffer.wrap(value);
-        buffer.get();
+        byte format = buffer.get();
         long fetchedAt = buffer.getLong();
-        byte[] records = new byte[value.length - HEADER_BYTES];
+        RangeValidator validator = RangeValidator.NONE;
+        if (format == FORMAT) {
+            validator = RangeValidator.of(readAscii(buffer), readAscii(buffer));
+        }
+        byte[] records = new byte[buffer.remaining()];
         buffer.get(records);
-        return new SharedRange(CompactRange.fromRecords(mode, records), fetchedAt);
+        return new SharedRange(CompactRange.fromRecords(mode, records), validator, fetchedAt);
+    }
+
+    private static byte[] ascii(String value) {
+        return value == null ? new byte[0] : value.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** A length-prefixed validator field, bounds-checked: what Redis hands back is untrusted too. */
+    private static String readAscii(ByteBuffer buffer) {
+        if (buffer.remaining() < 2) {
+            throw new IllegalArgumentException("shared range value is cut short");
+        }
+        int length = buffer.getShort() & 0xffff;
+        if (length > RangeValidator.MAX_CHARS || buffer.remaining() < length) {
+            throw new IllegalArgumentException("shared range value has a bad validator");
+        }
+        byte[] bytes = new byte[length];
+        buffer.get(bytes);
+        return length == 0 ? null : new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private void failed(String operation, Throwable failure) {

@@ -32,8 +32,13 @@ class RenderedOverlayTest {
     @BeforeAll
     @SuppressWarnings("unchecked")
     static void render() throws Exception {
-        Process kubectl = new ProcessBuilder("kubectl", "kustomize", Manifests.ROOT.resolve("overlays/example").toString())
-                .redirectErrorStream(true).start();
+        Process kubectl;
+        try {
+            kubectl = new ProcessBuilder("kubectl", "kustomize", Manifests.ROOT.resolve("overlays/example").toString())
+                    .redirectErrorStream(true).start();
+        } catch (java.io.IOException notInstalled) {
+            throw new AssertionError("kubectl is not installed: run bin/test, which installs it (Debian: apt-get install kubernetes-client)", notInstalled);
+        }
         String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(kubectl.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize did not finish");
         assertEquals(0, kubectl.exitValue(), out);

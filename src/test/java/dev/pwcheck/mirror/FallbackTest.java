@@ -2,7 +2,7 @@ package dev.pwcheck.mirror;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.pwcheck.range.HashMode;
-import dev.pwcheck.range.RangeClient;
+import dev.pwcheck.upstream.RangeClient;
 import dev.pwcheck.support.Corpus;
 import dev.pwcheck.support.FakeUpstream;
 import dev.pwcheck.support.InjectFakeUpstream;

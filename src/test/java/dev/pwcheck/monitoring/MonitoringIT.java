@@ -209,7 +209,7 @@ class MonitoringIT {
                     "--web.listen-address=127.0.0.1:" + port, "--web.console.templates=/usr/share/prometheus/web/templates")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         } catch (java.io.IOException e) {
-            throw new AssertionError("prometheus is not installed (Debian: apt-get install prometheus; .ci/run installs it)", e);
+            throw new AssertionError("prometheus is not installed: run bin/test, which installs it (Debian: apt-get install prometheus)", e);
         }
         Ports.awaitListening(port, prometheus, "prometheus", dir.resolve("prometheus.log").toString());
         return "http://127.0.0.1:" + port;

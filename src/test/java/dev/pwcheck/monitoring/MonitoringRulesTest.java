@@ -35,7 +35,7 @@ class MonitoringRulesTest {
         try {
             process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         } catch (java.io.IOException e) {
-            throw new AssertionError("promtool is not installed (Debian: apt-get install prometheus; .ci/run installs it)", e);
+            throw new AssertionError("promtool is not installed: run bin/test, which installs it (Debian: apt-get install prometheus)", e);
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "promtool did not finish");

@@ -1,5 +1,8 @@
 package dev.pwcheck.range;
 
+import dev.pwcheck.upstream.RangeClient;
+import dev.pwcheck.upstream.FailureCause;
+import dev.pwcheck.upstream.UpstreamException;
 import dev.pwcheck.support.Metrics;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;

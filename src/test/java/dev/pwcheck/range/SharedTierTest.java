@@ -1,5 +1,8 @@
 package dev.pwcheck.range;
 
+import dev.pwcheck.upstream.RangeClient;
+import dev.pwcheck.upstream.FailureCause;
+import dev.pwcheck.upstream.UpstreamException;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.pwcheck.check.CheckResource;
@@ -32,6 +35,7 @@ import static dev.pwcheck.support.Management.management;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Redis tier against a real redis-server: a range one replica fetched serves another without an upstream
@@ -92,6 +96,13 @@ class SharedTierTest {
         return new RangeCache(client, sharedTier, config, Ticker.systemTicker(), new SimpleMeterRegistry());
     }
 
+    /** A replica configured with another TTL: with zero, whatever it finds in the shared tier is already expired. */
+    private RangeCache replicaWithTtl(Duration ttl) {
+        CacheConfig shortLived = (CacheConfig) java.lang.reflect.Proxy.newProxyInstance(CacheConfig.class.getClassLoader(),
+                new Class<?>[] {CacheConfig.class}, (proxy, method, args) -> method.getName().equals("ttl") ? ttl : method.invoke(config, args));
+        return new RangeCache(client, sharedTier, shortLived, Ticker.systemTicker(), new SimpleMeterRegistry());
+    }
+
     @Test
     void aRangeFetchedByOneReplicaServesAnotherWithoutAnUpstreamCall() {
         checkSha1(PREFIX + SUFFIX).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(77));
@@ -108,8 +119,40 @@ class SharedTierTest {
     void theSharedValueIsTheCompactFormWithoutPadding() {
         checkSha1(PREFIX + SUFFIX);
         byte[] stored = waitForSharedValue();
-        // A 9-byte header (format, fetch time) and one 22-byte record: the padding line was dropped.
-        assertEquals(9 + CompactRange.entryBytes(HashMode.SHA1), stored.length);
+        // A 9-byte header (format, fetch time), two empty validator fields (this upstream sends none) and one 22-byte
+        // record: the padding line was dropped.
+        assertEquals(9 + 2 + 2 + CompactRange.entryBytes(HashMode.SHA1), stored.length);
+    }
+
+    @Test
+    void theSharedValueKeepsTheUpstreamsValidatorSoAnyReplicaCanRefreshConditionally() {
+        upstream.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withHeader("ETag", "\"v1-5ea5e\"")
+                .withBody(SUFFIX + ":77")));
+        checkSha1(PREFIX + SUFFIX);
+        byte[] stored = waitForSharedValue();
+        assertEquals(2, stored[0], "format 2: with the validator");
+        // WireMock's Jetty marks the ETag of an answer it gzips ("v1-5ea5e--gzip") and strips the mark from If-None-Match.
+        assertTrue(new String(stored, java.nio.charset.StandardCharsets.US_ASCII).contains("\"v1-5ea5e"));
+
+        // Another replica whose copy has expired asks with the validator the first replica stored, and takes the 304.
+        upstream.stubFor(get(urlEqualTo(PATH)).withHeader("If-None-Match", com.github.tomakehurst.wiremock.client.WireMock.containing("v1-5ea5e"))
+                .willReturn(aResponse().withStatus(304)));
+        RangeLookup other = replicaWithTtl(Duration.ZERO).lookup(PREFIX).await().atMost(Duration.ofSeconds(5));
+        assertEquals(Source.UPSTREAM, other.source());
+        assertEquals(77, other.range().count(Hex.packSuffix(SUFFIX, 0)));
+        upstream.verify(1, getRequestedFor(urlEqualTo(PATH)).withHeader("If-None-Match", com.github.tomakehurst.wiremock.client.WireMock.containing("v1-5ea5e")));
+    }
+
+    @Test
+    void aValueWrittenInTheFormatBeforeValidatorsIsStillRead() {
+        byte[] record = new byte[CompactRange.entryBytes(HashMode.SHA1)];
+        System.arraycopy(Hex.packSuffix(SUFFIX, 0), 0, record, 0, 18);
+        record[21] = 55;
+        java.nio.ByteBuffer value = java.nio.ByteBuffer.allocate(9 + record.length).put((byte) 1).putLong(System.currentTimeMillis()).put(record);
+        redisData.value(byte[].class).set("pwcheck:range:sha1:" + PREFIX, value.array());
+
+        checkSha1(PREFIX + SUFFIX).header(CheckResource.SOURCE_HEADER, "cache").body("count", equalTo(55));
+        upstream.verify(0, getRequestedFor(urlEqualTo(PATH)));
     }
 
     @Test

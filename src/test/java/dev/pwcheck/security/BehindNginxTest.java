@@ -25,7 +25,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Per-IP limits behind a real nginx that appends to X-Forwarded-For (the usual ingress setting). nginx runs on
@@ -63,7 +62,6 @@ class BehindNginxTest {
 
     @BeforeEach
     void proxyAndFullBuckets() {
-        assumeTrue(LocalNginx.installed(), "nginx is not installed (Debian: apt-get install nginx); .ci/run installs it");
         if (nginx == null) {
             nginx = LocalNginx.proxyTo(service.getPort());
         }

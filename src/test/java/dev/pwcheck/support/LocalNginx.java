@@ -26,9 +26,12 @@ public final class LocalNginx implements AutoCloseable {
         this.process = process;
     }
 
-    /** True where nginx is installed (Debian: {@code apt-get install nginx}; {@code .ci/run} installs it). */
-    public static boolean installed() {
-        return BINARY != null;
+    /** The nginx binary; a test that needs it fails (never skips) where it is missing, naming what installs it. */
+    public static String requireBinary() {
+        if (BINARY == null) {
+            throw new AssertionError("nginx is not installed: run bin/test, which installs it (Debian: apt-get install nginx)");
+        }
+        return BINARY;
     }
 
     public static LocalNginx proxyTo(int backendPort) {
@@ -60,7 +63,7 @@ public final class LocalNginx implements AutoCloseable {
                     }
                     """.formatted(dir, port, backendPort);
             Files.writeString(dir.resolve("nginx.conf"), conf);
-            Process process = new ProcessBuilder(List.of(BINARY, "-p", dir.toString(), "-e", dir.resolve("error.log").toString(),
+            Process process = new ProcessBuilder(List.of(requireBinary(), "-p", dir.toString(), "-e", dir.resolve("error.log").toString(),
                     "-c", dir.resolve("nginx.conf").toString()))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
             Ports.awaitListening(port, process, "nginx", dir.resolve("error.log").toString());

@@ -35,7 +35,7 @@ public class LocalRedis implements QuarkusTestResourceLifecycleManager {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/redis-test.log"))).start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start redis-server: install it (Debian: apt-get install redis-server)", e);
+            throw new AssertionError("redis-server is not installed: run bin/test, which installs it (Debian: apt-get install redis-server)", e);
         }
         Ports.awaitListening(port, process, "redis-server", "target/redis-test.log");
     }

@@ -53,7 +53,12 @@ public final class NodeScript {
         Path log = Files.createTempFile("node-script", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
-        Process process = builder.start();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException notInstalled) {
+            throw new AssertionError(command.get(0) + " is not installed: run bin/test, which installs it (Debian: apt-get install nodejs npm)", notInstalled);
+        }
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             return new Result(-1, "timed out after " + timeoutSeconds + " s:\n" + Files.readString(log, StandardCharsets.UTF_8));

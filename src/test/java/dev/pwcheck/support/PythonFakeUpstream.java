@@ -23,7 +23,7 @@ public class PythonFakeUpstream implements QuarkusTestResourceLifecycleManager {
                     "--passwords", "bench/sample-passwords.txt"))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/fake-upstream.log"))).start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start python3 bench/fake_upstream.py", e);
+            throw new AssertionError("python3 is not installed: run bin/test, which installs it (Debian: apt-get install python3)", e);
         }
         Ports.awaitListening(port, process, "bench/fake_upstream.py", "target/fake-upstream.log");
         return Map.of("quarkus.rest-client.hibp.url", "http://127.0.0.1:" + port);

@@ -1,4 +1,4 @@
-package dev.pwcheck.range;
+package dev.pwcheck.upstream;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -7,13 +7,41 @@ import jakarta.validation.constraints.Min;
 
 import java.time.Duration;
 
-/** How we talk to the HIBP range API. The base URL itself is {@code quarkus.rest-client.hibp.url}. */
+/**
+ * How we talk to the HIBP range API. The base URL, connect and read timeouts and trust store are the
+ * {@code quarkus.rest-client.hibp.*} keys ({@link UpstreamEndpoint}).
+ */
 @ConfigMapping(prefix = "pwcheck.upstream")
 public interface UpstreamConfig {
 
     /** Budget for one upstream request (connect + whole answer); a slower attempt fails as a timeout. */
     @WithDefault("1s")
     Duration timeout();
+
+    /**
+     * Longest wait for the first byte of an answer once the request is sent; past it the connection is closed and the
+     * attempt retried on another, so one silent connection costs this much of the deadline, not the whole attempt.
+     */
+    @WithDefault("400ms")
+    Duration firstByteTimeout();
+
+    /** Ask for gzip (inflated here, the size cap applying to the decoded bytes). */
+    @WithDefault("true")
+    boolean compression();
+
+    /** Offer HTTP/2 through ALPN on an https upstream (HTTP/1.1 where the upstream does not take it). */
+    @WithDefault("true")
+    boolean http2();
+
+    /**
+     * How many times one attempt is sent again at once on a fresh connection when the reused connection it went out
+     * on turns out to have been closed by the peer before any answer (not counted as failures or retries).
+     */
+    @WithDefault("3")
+    @Min(0)
+    int reconnectRetries();
+
+    Pool pool();
 
     /** Sent on every upstream request; HIBP asks API users to identify themselves. */
     @WithDefault("pwcheck/1.0 (compromised-password checking service)")
@@ -36,7 +64,19 @@ public interface UpstreamConfig {
 
     Bulkhead bulkhead();
 
-    /** Retries of transient failures only: connect failure or reset, 502/503/504, 429. Always within pwcheck.deadline. */
+    /** The keep-alive connections to the upstream. */
+    interface Pool {
+        /** HTTP/1.1 connections at most (an HTTP/2 upstream gets one connection carrying many requests). */
+        @WithDefault("32")
+        @Min(1)
+        int maxConnections();
+
+        /** A pooled connection idle this long is closed by us (whole seconds). */
+        @WithDefault("30s")
+        Duration idleTimeout();
+    }
+
+    /** Retries of transient failures only: connect failure or reset, no first byte in time, 502/503/504, 429. Always within pwcheck.deadline. */
     interface Retry {
         /** Retries after the first attempt; 0 turns retrying off. */
         @WithDefault("2")

@@ -1,4 +1,4 @@
-package dev.pwcheck.range;
+package dev.pwcheck.upstream;
 
 import org.junit.jupiter.api.Test;
 

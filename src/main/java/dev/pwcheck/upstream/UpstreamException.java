@@ -1,4 +1,4 @@
-package dev.pwcheck.range;
+package dev.pwcheck.upstream;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -25,7 +25,7 @@ public final class UpstreamException extends RuntimeException {
         this(cause, message, 0, null);
     }
 
-    UpstreamException(FailureCause cause, String message, int status, Duration retryAfter) {
+    public UpstreamException(FailureCause cause, String message, int status, Duration retryAfter) {
         super(message, null, false, false);
         this.cause = cause;
         this.status = status;
@@ -47,7 +47,7 @@ public final class UpstreamException extends RuntimeException {
     }
 
     /** Names the cause of whatever the HTTP client failed with, looking through wrapping exceptions. */
-    static UpstreamException classify(Throwable failure) {
+    public static UpstreamException classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof UpstreamException upstream) {
                 return upstream;

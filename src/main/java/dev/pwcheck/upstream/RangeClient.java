@@ -1,4 +1,4 @@
-package dev.pwcheck.range;
+package dev.pwcheck.upstream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -8,12 +8,15 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.TypedGuard;
-import io.smallrye.mutiny.Multi;
+import dev.pwcheck.range.CompactRange;
+import dev.pwcheck.range.HashMode;
+import dev.pwcheck.range.RangeParser;
+import dev.pwcheck.range.RangeValidator;
+import dev.pwcheck.range.ThrottledWarning;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -27,7 +30,8 @@ import java.util.stream.Stream;
 
 /**
  * Fetches one range from the upstream and turns whatever comes back into either a validated {@link CompactRange}
- * or an {@link UpstreamException} naming the cause. Nothing else in the service sees HTTP.
+ * (or, to a conditional request, word that the range held is still current) or an {@link UpstreamException} naming
+ * the cause. {@link UpstreamHttp} carries the requests; nothing else in the service sees HTTP.
  *
  * <p>Every fetch goes through a SmallRye Fault Tolerance guard built from {@code pwcheck.upstream.*}: retry of
  * transient failures with jittered back-off (honouring Retry-After up to a cap) within the check deadline, a
@@ -46,10 +50,10 @@ public class RangeClient {
     /** The name the breaker is known by to {@code CircuitBreakerMaintenance}. */
     public static final String BREAKER = "hibp-upstream";
 
-    private final HibpRangeApi api;
+    private final UpstreamHttp http;
     private final UpstreamConfig config;
     private final Map<HashMode, RangeParser> parsers = new EnumMap<>(HashMode.class);
-    private final TypedGuard<Uni<CompactRange>> guard;
+    private final TypedGuard<Uni<RangeFetch>> guard;
     private final Timer successTimer;
     private final Timer failureTimer;
     private final Counter retries;
@@ -58,9 +62,9 @@ public class RangeClient {
     private final AtomicReference<CircuitBreakerState> breakerState = new AtomicReference<>(CircuitBreakerState.CLOSED);
     private final ThrottledWarning failureWarning = new ThrottledWarning(Duration.ofSeconds(10));
 
-    RangeClient(@RestClient HibpRangeApi api, UpstreamConfig config, @ConfigProperty(name = "pwcheck.deadline", defaultValue = "2s") Duration deadline,
+    RangeClient(UpstreamHttp http, UpstreamConfig config, @ConfigProperty(name = "pwcheck.deadline", defaultValue = "2s") Duration deadline,
             MeterRegistry registry) {
-        this.api = api;
+        this.http = http;
         this.config = config;
         for (HashMode mode : HashMode.values()) {
             parsers.put(mode, new RangeParser(mode, config.maxBodyBytes(), config.maxLines()));
@@ -87,10 +91,10 @@ public class RangeClient {
         this.guard = buildGuard(config, deadline);
     }
 
-    private TypedGuard<Uni<CompactRange>> buildGuard(UpstreamConfig config, Duration deadline) {
+    private TypedGuard<Uni<RangeFetch>> buildGuard(UpstreamConfig config, Duration deadline) {
         UpstreamConfig.Retry retry = config.retry();
         UpstreamConfig.CircuitBreaker breaker = config.circuitBreaker();
-        return TypedGuard.create(new TypeLiteral<Uni<CompactRange>>() {
+        return TypedGuard.create(new TypeLiteral<Uni<RangeFetch>>() {
         })
                 .withDescription("HIBP range fetch")
                 .withRetry()
@@ -125,7 +129,15 @@ public class RangeClient {
 
     /** @return the range for {@code prefix} (5 uppercase hex), or a failure that is always an {@link UpstreamException} */
     public Uni<CompactRange> fetch(HashMode mode, String prefix) {
-        return Uni.createFrom().deferred(() -> guard.get(() -> attempt(mode, prefix)))
+        return fetch(mode, prefix, RangeValidator.NONE).map(RangeFetch::range);
+    }
+
+    /**
+     * Fetches the range, conditionally when {@code held} is the validator of a range the caller already has: then a
+     * {@link RangeFetch#notModified()} answer means that range is still current.
+     */
+    public Uni<RangeFetch> fetch(HashMode mode, String prefix, RangeValidator held) {
+        return Uni.createFrom().deferred(() -> guard.get(() -> attempt(mode, prefix, held)))
                 .onFailure().transform(failure -> {
                     UpstreamException upstream = UpstreamException.classify(failure);
                     // Attempts count their own failures; these causes never reached an attempt.
@@ -140,16 +152,17 @@ public class RangeClient {
         return breakerState.get();
     }
 
-    /** One HTTP request, classified and measured. */
-    private Uni<CompactRange> attempt(HashMode mode, String prefix) {
+    /** One HTTP exchange, classified and measured. */
+    private Uni<RangeFetch> attempt(HashMode mode, String prefix, RangeValidator held) {
         long start = System.nanoTime();
         RangeParser parser = parsers.get(mode);
-        return readCapped(api.range(prefix, mode == HashMode.SHA1 ? null : mode.wire(), config.userAgent()))
+        return http.range(mode, prefix, held)
                 // The per-attempt timeout lives here rather than in the guard: failing the Uni cancels the HTTP
-                // request, which frees its connection and bulkhead slot at once.
+                // exchange, which frees its connection and bulkhead slot at once.
                 .ifNoItem().after(config.timeout())
                 .failWith(() -> new UpstreamException(FailureCause.TIMEOUT, "upstream did not answer within " + config.timeout()))
-                .map(body -> parser.parse(body.bytes, body.length))
+                .map(answer -> answer.notModified() ? RangeFetch.notModified(answer.validator())
+                        : RangeFetch.changed(parser.parse(answer.bytes(), answer.length()), answer.validator()))
                 .onFailure().transform(UpstreamException::classify)
                 .onItemOrFailure().invoke((range, failure) -> {
                     long elapsed = System.nanoTime() - start;
@@ -163,38 +176,13 @@ public class RangeClient {
     }
 
     /**
-     * Collects the answer chunk by chunk and fails as soon as it passes the size cap; failing cancels the
-     * subscription, which closes the connection, so the rest of an oversized body is never read.
+     * Connect failures and resets, no first byte in time, 502/503/504 and 429 are worth another try; anything else
+     * would fail again.
      */
-    private Uni<Body> readCapped(Multi<byte[]> chunks) {
-        int cap = config.maxBodyBytes();
-        return chunks.collect().in(Body::new, (body, chunk) -> {
-            if ((long) body.length + chunk.length > cap) {
-                throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + cap + " bytes");
-            }
-            body.append(chunk);
-        });
-    }
-
-    /** A growing byte buffer; the parser reads it in place. */
-    private static final class Body {
-        byte[] bytes = new byte[64 * 1024];
-        int length;
-
-        void append(byte[] chunk) {
-            if (length + chunk.length > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + chunk.length));
-            }
-            System.arraycopy(chunk, 0, bytes, length, chunk.length);
-            length += chunk.length;
-        }
-    }
-
-    /** Connect failures and resets, 502/503/504 and 429 are worth another try; anything else would fail again. */
     private boolean isTransient(Throwable failure) {
         UpstreamException upstream = UpstreamException.classify(failure);
         return switch (upstream.failureCause()) {
-            case CONNECT -> true;
+            case CONNECT, FIRST_BYTE_TIMEOUT -> true;
             case RATE_LIMITED -> !asksLongerThan(upstream, config.retry().retryAfterCap());
             case SERVER_ERROR -> upstream.status() >= 502 && upstream.status() <= 504
                     && !asksLongerThan(upstream, config.retry().retryAfterCap());

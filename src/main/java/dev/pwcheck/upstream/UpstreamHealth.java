@@ -1,4 +1,4 @@
-package dev.pwcheck.range;
+package dev.pwcheck.upstream;
 
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.health.api.HealthGroup;

@@ -1,4 +1,4 @@
-package dev.pwcheck.range;
+package dev.pwcheck.upstream;
 
 import java.util.Locale;
 
@@ -8,15 +8,17 @@ public enum FailureCause {
     CONNECT,
     /** No complete answer within the upstream timeout. */
     TIMEOUT,
+    /** Not a byte of an answer within the first-byte timeout: retried on another connection. */
+    FIRST_BYTE_TIMEOUT,
     /** 500-599. */
     SERVER_ERROR,
     /** 429. */
     RATE_LIMITED,
     /** Any other non-200 status. */
     UNEXPECTED_STATUS,
-    /** A 200 whose body is not lines of {@code SUFFIX:COUNT}. */
+    /** A 200 whose body is not lines of {@code SUFFIX:COUNT}, or is not valid gzip. */
     MALFORMED,
-    /** A 200 whose body is over the size or line cap. */
+    /** A 200 whose body (decoded) is over the size or line cap. */
     TOO_LARGE,
     /** The circuit breaker is open: upstream failed too often lately, so it is not asked at all. */
     CIRCUIT_OPEN,
