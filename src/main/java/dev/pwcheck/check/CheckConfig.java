@@ -5,6 +5,8 @@ import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Min;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** The verdict policy. */
 @ConfigMapping(prefix = "pwcheck")
@@ -14,6 +16,12 @@ public interface CheckConfig {
     @WithDefault("1")
     @Min(1)
     int minCount();
+
+    /**
+     * The service's own words that must not be passwords (its name, the registry's name: {@code rubygems,gem}),
+     * compared like the request's context words. Unset: none.
+     */
+    Optional<List<String>> contextWords();
 
     /** No check answers later than this: past it the answer is the stale range if one is cached, else unknown. */
     @WithDefault("2s")

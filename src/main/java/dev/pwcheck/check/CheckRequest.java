@@ -11,6 +11,8 @@ import dev.pwcheck.hash.Sha1Hash;
 import dev.pwcheck.problem.ProblemException;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Reads a check request body into the hash to look up. Parsed by hand from the JSON tree rather than bound to a
@@ -22,9 +24,17 @@ final class CheckRequest {
     static final String PASSWORD = "password";
     static final String SHA1 = "sha1";
     static final String FLOW = "flow";
+    static final String CONTEXT = "context";
+    static final String MFA = "mfa";
+    static final int MAX_CONTEXT_BYTES = 256;
+    private static final List<String> CONTEXT_FIELDS = List.of("username", "email", "name");
 
-    /** What a request asks: the hash to look up, and the flow it comes from (null when it names none). */
-    record Parsed(Sha1Hash hash, Flow flow) {
+    /**
+     * What a request asks: the hash to look up, the flow it comes from (null when it names none), whether the user
+     * has a second factor (null when the request does not say), the reasons the password breaks the flow's rule, and
+     * whether the answer lists reasons (the request used the whole-password fields, or a rule refused the password).
+     */
+    record Parsed(Sha1Hash hash, Flow flow, Boolean mfa, List<Reason> ruleReasons, boolean listsReasons) {
     }
 
     private static final ObjectReader READER = JsonMapper.builder()
@@ -37,14 +47,61 @@ final class CheckRequest {
     }
 
     /** @throws ProblemException 400 describing which rule the body breaks, never quoting it */
-    static Parsed parse(byte[] body) {
+    static Parsed parse(byte[] body, PasswordRules rules) {
         JsonNode json = tree(body);
         if (!json.isObject()) {
             throw ProblemException.badRequest("the body must be a JSON object");
         }
-        // The flow first: a bad flow must not cost a password hash.
+        // Everything else first: a bad flow, context or mfa must not cost a password hash.
         Flow flow = flowOf(json.get(FLOW));
-        return new Parsed(hashOf(json), flow);
+        JsonNode contextNode = json.get(CONTEXT);
+        PasswordContext context = contextOf(contextNode);
+        Boolean mfa = mfaOf(json.get(MFA));
+        Sha1Hash hash = hashOf(json);
+        JsonNode password = json.get(PASSWORD);
+        // A sha1 request cannot be measured or compared: the corpus answers it alone.
+        List<Reason> reasons = password == null ? List.of() : rules.apply(flow, password.textValue(), context, mfa);
+        boolean listsReasons = contextNode != null && !contextNode.isNull() || mfa != null || !reasons.isEmpty();
+        return new Parsed(hash, flow, mfa, reasons, listsReasons);
+    }
+
+    private static PasswordContext contextOf(JsonNode context) {
+        if (context == null || context.isNull()) {
+            return PasswordContext.NONE;
+        }
+        if (!context.isObject()) {
+            throw ProblemException.badRequest("\"context\" must be an object with username, email and name");
+        }
+        context.fieldNames().forEachRemaining(field -> {
+            if (!CONTEXT_FIELDS.contains(field)) {
+                throw ProblemException.badRequest("\"context\" may hold only username, email and name");
+            }
+        });
+        return new PasswordContext(contextValue(context, "username"), contextValue(context, "email"), contextValue(context, "name"));
+    }
+
+    private static String contextValue(JsonNode context, String field) {
+        JsonNode value = context.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ProblemException.badRequest("\"context." + field + "\" must be a string");
+        }
+        if (value.textValue().getBytes(StandardCharsets.UTF_8).length > MAX_CONTEXT_BYTES) {
+            throw ProblemException.badRequest("\"context." + field + "\" must be at most " + MAX_CONTEXT_BYTES + " bytes of UTF-8");
+        }
+        return value.textValue();
+    }
+
+    private static Boolean mfaOf(JsonNode mfa) {
+        if (mfa == null || mfa.isNull()) {
+            return null;
+        }
+        if (!mfa.isBoolean()) {
+            throw ProblemException.badRequest("\"mfa\" must be true or false");
+        }
+        return mfa.booleanValue();
     }
 
     private static Flow flowOf(JsonNode flow) {

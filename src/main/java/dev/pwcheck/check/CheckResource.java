@@ -23,7 +23,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 @Path("/v1/passwords")
 @CallerKeyRequired
@@ -34,10 +36,12 @@ public class CheckResource {
 
     private final PasswordChecker checker;
     private final FlowPolicy policy;
+    private final PasswordRules rules;
 
-    CheckResource(PasswordChecker checker, FlowPolicy policy) {
+    CheckResource(PasswordChecker checker, FlowPolicy policy, PasswordRules rules) {
         this.checker = checker;
         this.policy = policy;
+        this.rules = rules;
     }
 
     @POST
@@ -54,7 +58,9 @@ public class CheckResource {
             examples = {
                     @ExampleObject(name = "password", value = "{\"password\":\"correct horse battery staple\"}"),
                     @ExampleObject(name = "sha1", value = "{\"sha1\":\"5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8\"}"),
-                    @ExampleObject(name = "login flow", value = "{\"password\":\"P@ssw0rd\",\"flow\":\"login\"}") }))
+                    @ExampleObject(name = "login flow", value = "{\"password\":\"P@ssw0rd\",\"flow\":\"login\"}"),
+                    @ExampleObject(name = "registration with context", value = "{\"password\":\"G3mcutter!\",\"flow\":\"registration\","
+                            + "\"mfa\":false,\"context\":{\"username\":\"gemcutter\",\"email\":\"jane@example.com\"}}") }))
     @APIResponse(responseCode = "200", description = "The verdict",
             headers = @Header(name = SOURCE_HEADER, description = "cache, upstream, stale, mirror, fallback (the top-N store while the upstream"
                     + " cannot answer: only with breached) or none (verdict unknown)",
@@ -64,8 +70,11 @@ public class CheckResource {
                             @ExampleObject(name = "breached", value = "{\"verdict\":\"breached\",\"count\":3861493}"),
                             @ExampleObject(name = "clean", value = "{\"verdict\":\"clean\",\"count\":0}"),
                             @ExampleObject(name = "unknown", value = "{\"verdict\":\"unknown\",\"count\":0}"),
-                            @ExampleObject(name = "login flow, breached", value = "{\"verdict\":\"breached\",\"count\":52256,\"action\":\"require-reset\"}") }))
-    @APIResponse(responseCode = "400", description = "Malformed JSON, not exactly one of password/sha1, wrong types, bad sha1, empty or over-long password, unknown flow",
+                            @ExampleObject(name = "login flow, breached", value = "{\"verdict\":\"breached\",\"count\":52256,\"action\":\"require-reset\"}"),
+                            @ExampleObject(name = "registration, refused by the rule", value = "{\"verdict\":\"clean\",\"count\":0,\"action\":\"reject\","
+                                    + "\"reasons\":[{\"code\":\"too-short\",\"min\":15},{\"code\":\"context-word\",\"field\":\"username\"}]}") }))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, not exactly one of password/sha1, wrong types, bad sha1, empty or over-long password, unknown flow,"
+            + " a context that is not an object of username/email/name strings of at most 256 bytes, an mfa that is not a boolean",
             content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "bad sha1", value = ApiDocs.BAD_REQUEST_EXAMPLE)))
     @APIResponse(responseCode = "401", description = "No API key (when caller keys are configured)",
@@ -90,7 +99,7 @@ public class CheckResource {
             if (body != null && body.length > BodySizeLimit.MAX_BODY_BYTES) {
                 throw BodySizeLimit.tooLarge();
             }
-            request = CheckRequest.parse(body);
+            request = CheckRequest.parse(body, rules);
         } finally {
             if (body != null) {
                 // The request bytes hold the password in clear; they need not outlive parsing.
@@ -98,8 +107,16 @@ public class CheckResource {
             }
         }
         Flow flow = request.flow();
-        return checker.check(request.hash(), flow).map(result -> RestResponse.ResponseBuilder.ok(CheckResponse.of(result, policy.decide(flow, result.verdict())))
-                .header(SOURCE_HEADER, result.source().header())
-                .build());
+        return checker.check(request.hash(), flow).map(result -> {
+            List<Reason> reasons = new ArrayList<>(request.ruleReasons().size() + 1);
+            if (result.verdict() == Verdict.BREACHED) {
+                reasons.add(Reason.breached(result.count()));
+            }
+            reasons.addAll(request.ruleReasons());
+            Action action = policy.decide(flow, result.verdict(), request.mfa(), reasons);
+            return RestResponse.ResponseBuilder.ok(CheckResponse.of(result, action, request.listsReasons() ? reasons : null))
+                    .header(SOURCE_HEADER, result.source().header())
+                    .build();
+        });
     }
 }

@@ -35,7 +35,7 @@ public enum Flow {
     }
 
     /** Exact names only, so that a typo is a 400 rather than a silently different policy. */
-    static Optional<Flow> fromWire(String name) {
+    public static Optional<Flow> fromWire(String name) {
         for (Flow flow : values()) {
             if (flow.wire().equals(name)) {
                 return Optional.of(flow);

@@ -5,9 +5,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
-/** Turns a verdict into the action a flow's caller follows, by that flow's threshold and its answer to unknown. */
+/**
+ * Turns a verdict and the rule's reasons into the action a flow's caller follows, by that flow's threshold, its
+ * answer to unknown, and at login whether the user has a second factor.
+ */
 @ApplicationScoped
 public class FlowPolicy {
 
@@ -15,6 +19,9 @@ public class FlowPolicy {
     private final Map<Flow, FlowConfig.OnUnknown> onUnknown = new EnumMap<>(Flow.class);
     private final Map<Flow, Map<Action, Counter>> actions = new EnumMap<>(Flow.class);
     private final int defaultMinCount;
+    private final FlowConfig.OnBreachedWithMfa onBreachedWithMfa;
+    private final Map<Flow, Map<Reason.Code, Counter>> refusals = new EnumMap<>(Flow.class);
+    private final Map<String, Counter> breachedLogins = new java.util.HashMap<>();
 
     public FlowPolicy(FlowConfig flows, CheckConfig check, MeterRegistry registry) {
         this.defaultMinCount = check.minCount();
@@ -23,7 +30,11 @@ public class FlowPolicy {
         configure(Flow.RESET, flows.reset());
         for (Flow flow : Flow.values()) {
             Map<Action, Counter> counters = new EnumMap<>(Action.class);
-            for (Action action : new Action[] { flow.proceed(), flow.stop() }) {
+            List<Action> possible = new java.util.ArrayList<>(List.of(flow.proceed(), flow.stop()));
+            if (flow == Flow.LOGIN) {
+                possible.add(Action.RESET_AFTER_MFA);
+            }
+            for (Action action : possible) {
                 counters.put(action, Counter.builder("pwcheck.actions")
                         .description("Actions answered to flow callers")
                         .tag("flow", flow.wire())
@@ -31,6 +42,22 @@ public class FlowPolicy {
                         .register(registry));
             }
             actions.put(flow, counters);
+            Map<Reason.Code, Counter> byReason = new EnumMap<>(Reason.Code.class);
+            for (Reason.Code code : Reason.Code.values()) {
+                byReason.put(code, Counter.builder("pwcheck.refusals")
+                        .description("Passwords a flow refused (or, at login, sent to a reset), by each reason given")
+                        .tag("flow", flow.wire())
+                        .tag("reason", code.wire())
+                        .register(registry));
+            }
+            refusals.put(flow, byReason);
+        }
+        this.onBreachedWithMfa = flows.login().onBreachedWithMfa();
+        for (String mfa : new String[] { "true", "false", "unknown" }) {
+            breachedLogins.put(mfa, Counter.builder("pwcheck.breached.logins")
+                    .description("Logins with a breached password, by whether the user has a second factor (unknown: the request did not say)")
+                    .tag("mfa", mfa)
+                    .register(registry));
         }
     }
 
@@ -49,18 +76,31 @@ public class FlowPolicy {
         return flow == null ? defaultMinCount : minCounts.get(flow);
     }
 
-    /** The action for {@code verdict} in {@code flow} (counted), or null for a check without a flow. */
-    Action decide(Flow flow, Verdict verdict) {
+    /**
+     * The action for {@code verdict} and the rule's {@code reasons} in {@code flow} (counted), or null for a check
+     * without a flow. {@code mfa} is what the request said of a second factor (null: nothing).
+     */
+    Action decide(Flow flow, Verdict verdict, Boolean mfa, List<Reason> reasons) {
         if (flow == null) {
             return null;
         }
-        boolean stop = switch (verdict) {
-            case BREACHED -> true;
-            case CLEAN -> false;
-            case UNKNOWN -> onUnknown.get(flow) == FlowConfig.OnUnknown.DENY;
-        };
-        Action action = stop ? flow.stop() : flow.proceed();
+        boolean refusedByRule = reasons.stream().anyMatch(r -> r.code() != Reason.Code.BREACHED);
+        Action action;
+        if (verdict == Verdict.BREACHED && flow == Flow.LOGIN) {
+            breachedLogins.get(mfa == null ? "unknown" : mfa.toString()).increment();
+            action = Boolean.TRUE.equals(mfa) && onBreachedWithMfa == FlowConfig.OnBreachedWithMfa.RESET_AFTER_MFA
+                    ? Action.RESET_AFTER_MFA : Action.REQUIRE_RESET;
+        } else {
+            boolean stop = verdict == Verdict.BREACHED || refusedByRule
+                    || verdict == Verdict.UNKNOWN && onUnknown.get(flow) == FlowConfig.OnUnknown.DENY;
+            action = stop ? flow.stop() : flow.proceed();
+        }
         actions.get(flow).get(action).increment();
+        if (action != flow.proceed()) {
+            for (Reason reason : reasons) {
+                refusals.get(flow).get(reason.code()).increment();
+            }
+        }
         return action;
     }
 }

@@ -207,9 +207,10 @@ public class UpstreamHttp {
         }
 
         private void read(HttpClientResponse response, HttpConnection connection) {
+            // First of all: once an answer is given up (reset), its stream fails, and that must reach a handler.
+            response.exceptionHandler(this::failWith);
             int status = response.statusCode();
             if (status == 304 && !sent.isEmpty()) {
-                response.exceptionHandler(this::failWith);
                 response.endHandler(end -> {
                     proven.add(connection);
                     answer("not_modified", response.version()).increment();
@@ -232,7 +233,6 @@ public class UpstreamHttp {
                 fail(e);
                 return;
             }
-            response.exceptionHandler(this::failWith);
             response.handler(chunk -> {
                 if (done.get()) {
                     return;

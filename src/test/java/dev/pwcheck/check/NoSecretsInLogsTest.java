@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs checks of every outcome (breached, clean, sha1, upstream failure, malformed upstream answer, bad input)
- * with every logger at DEBUG, and asserts that no log line holds a password, its full hash or the hash suffix.
+ * with every logger at DEBUG, and asserts that no log line holds a password, its full hash or the hash suffix, nor a context value (username,
+ * e-mail, name).
  */
 @QuarkusTest
 @QuarkusTestResource(value = FakeUpstream.class, restrictToAnnotatedClass = true)
@@ -57,6 +58,10 @@ class NoSecretsInLogsTest {
         given().contentType(ContentType.JSON).body(body).when().post("/v1/passwords/check").then().statusCode(200);
     }
 
+    static final String USERNAME = "zorblax-the-user";
+    static final String EMAIL = "ada.lovelace@example.org";
+    static final String NAME = "Augusta Quixotic";
+
     @Test
     void noPasswordOrHashReachesALogLine() {
         upstream.stubFor(get(urlEqualTo("/range/" + prefix(sha1(BREACHED))))
@@ -78,7 +83,18 @@ class NoSecretsInLogsTest {
             given().contentType(ContentType.JSON).body("{\"password\":\"" + BAD_INPUT).when().post("/v1/passwords/check").then().statusCode(400);
             given().contentType(ContentType.JSON).body("{\"password\":[\"" + BAD_INPUT + "\"]}").when().post("/v1/passwords/check").then().statusCode(400);
             given().contentType("text/plain").body(BAD_INPUT).when().post("/v1/passwords/check").then().statusCode(415);
+            Map<String, Object> context = Map.of("username", USERNAME, "email", EMAIL, "name", NAME);
+            check(Map.of("password", BREACHED, "flow", "registration", "context", context, "mfa", false));
+            check(Map.of("password", USERNAME + "1", "flow", "reset", "context", context));
+            given().contentType(ContentType.JSON).body(Map.of("password", CLEAN, "context", Map.of("username", USERNAME, "phone", EMAIL)))
+                    .when().post("/v1/passwords/check").then().statusCode(400);
             lines = logs.lines();
+        }
+        for (String personal : List.of(USERNAME, EMAIL, NAME, "ada.lovelace")) {
+            for (String line : lines) {
+                assertFalse(line.toLowerCase(Locale.ROOT).contains(personal.toLowerCase(Locale.ROOT)),
+                        () -> "a log line holds a context value: " + line.substring(0, Math.min(80, line.length())));
+            }
         }
 
         assertTrue(lines.stream().anyMatch(l -> l.contains("Upstream range request failed")), "the capture saw the service's own lines");

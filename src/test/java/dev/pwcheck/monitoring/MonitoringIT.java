@@ -175,6 +175,7 @@ class MonitoringIT {
         env.put("PWCHECK_RATE_LIMIT_PER_IP_BURST", "2");
         // Unknowns here are the upstream's 503s, not a slow first call on a busy machine.
         env.put("QUARKUS_REST_CLIENT_HIBP_READ_TIMEOUT", "8000");
+        env.put("PWCHECK_UPSTREAM_FIRST_BYTE_TIMEOUT", "8s");
         env.put("PWCHECK_UPSTREAM_TIMEOUT", "9s");
         env.put("PWCHECK_DEADLINE", "10s");
         service = builder.start();

@@ -70,6 +70,7 @@ class GracefulShutdownIT {
         // This test is about shutdown, not timeouts: on a loaded machine a cold first upstream call must not turn
         // the in-flight check into an 'unknown' by the production deadline.
         builder.environment().put("QUARKUS_REST_CLIENT_HIBP_READ_TIMEOUT", "8000");
+        builder.environment().put("PWCHECK_UPSTREAM_FIRST_BYTE_TIMEOUT", "8s");
         builder.environment().put("PWCHECK_UPSTREAM_TIMEOUT", "9s");
         builder.environment().put("PWCHECK_DEADLINE", "10s");
         service = builder.start();

@@ -1,6 +1,5 @@
 package dev.pwcheck.range;
 
-import dev.pwcheck.upstream.RangeClient;
 import dev.pwcheck.upstream.FailureCause;
 import dev.pwcheck.upstream.UpstreamException;
 import dev.pwcheck.hash.Hex;

@@ -1,8 +1,6 @@
 package dev.pwcheck.range;
 
 import dev.pwcheck.upstream.RangeClient;
-import dev.pwcheck.upstream.FailureCause;
-import dev.pwcheck.upstream.UpstreamException;
 import dev.pwcheck.support.Metrics;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -11,7 +9,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.pwcheck.check.CheckResource;
 import dev.pwcheck.support.AdjustableTicker;
 import dev.pwcheck.support.FakeUpstream;
-import dev.pwcheck.support.ServiceState;
 import dev.pwcheck.support.ServiceState;
 import dev.pwcheck.support.InjectFakeUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -49,8 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Fault tolerance around the upstream, with timings shortened by a profile: deadline 1 s, attempts up to 3 s
- * (so the deadline is what stops a slow upstream), a breaker that opens after 4 requests at 50% failures and
+ * Fault tolerance around the upstream, with timings shortened by a profile: deadline 1 s, attempts (and the wait
+ * for a first byte) up to 3 s (so the deadline is what stops a slow upstream), a breaker that opens after 4 requests at 50% failures and
  * probes again after 1 s, and a bulkhead of 2 with a queue of 1.
  */
 @QuarkusTest
@@ -65,6 +62,7 @@ class ResilienceTest {
                     "pwcheck.deadline", "1s",
                     "pwcheck.upstream.timeout", "3s",
                     "quarkus.rest-client.hibp.read-timeout", "3000",
+                    "pwcheck.upstream.first-byte-timeout", "3s",
                     "pwcheck.upstream.retry.retry-after-cap", "600ms",
                     "pwcheck.upstream.circuit-breaker.request-volume-threshold", "4",
                     "pwcheck.upstream.circuit-breaker.failure-ratio", "0.5",

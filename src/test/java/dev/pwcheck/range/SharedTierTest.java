@@ -1,8 +1,6 @@
 package dev.pwcheck.range;
 
 import dev.pwcheck.upstream.RangeClient;
-import dev.pwcheck.upstream.FailureCause;
-import dev.pwcheck.upstream.UpstreamException;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.pwcheck.check.CheckResource;
