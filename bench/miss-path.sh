@@ -22,7 +22,7 @@ for tool in wrk openssl curl; do command -v "$tool" >/dev/null || { echo "$tool 
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { echo "nginx is required (apt-get install nginx)" >&2; exit 1; }
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"' EXIT
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 
 python3 - "$WORK/www/range" "$RANGES" <<'PY'
@@ -112,7 +112,7 @@ wrk -t2 -c"$CONCURRENCY" -d"$DURATION" --latency -s bench/range.lua "http://127.
 printf '%-28s %10s %9s %9s %14s %8s\n' "wrk straight to nginx, http" "$(rps "$WORK/wrk-nginx.txt")" "$(pct "$WORK/wrk-nginx.txt" 50%)" "$(pct "$WORK/wrk-nginx.txt" 99%)" - -
 service_run http "http://127.0.0.1:$HTTP_PORT"
 service_run tls-h2-gzip "https://localhost:$TLS_PORT" QUARKUS_REST_CLIENT_HIBP_TRUST_STORE="$WORK/ca.pem" QUARKUS_REST_CLIENT_HIBP_TRUST_STORE_TYPE=PEM
-./mvnw -B -q -o -Pbench test-compile exec:exec -Dbench.main=dev.pwcheck.upstream.SpringCheckerRun \
+./mvnw -B -q -Pbench test-compile exec:exec -Dbench.main=dev.pwcheck.upstream.SpringCheckerRun \
   -Dbench.args="http://127.0.0.1:$HTTP_PORT/range/ $SECONDS_RUN $CONCURRENCY" 2>/dev/null | grep '^spring-checker' > "$WORK/spring.txt" || true
 awk '{printf "%-28s %10s %9s %9s %14s %8s\n", "Spring Security, http", $3, $5 "ms", $8 "ms", "-", "-"; print "spring failures: " $12 > "/dev/stderr"}' "$WORK/spring.txt"
 echo

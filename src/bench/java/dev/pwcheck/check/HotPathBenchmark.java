@@ -76,8 +76,12 @@ public class HotPathBenchmark {
             public java.time.Duration deadline() {
                 return java.time.Duration.ofSeconds(2);
             }
+
+            public java.util.Optional<java.util.List<String>> contextWords() {
+                return java.util.Optional.empty();
+            }
         };
-        FlowConfig.Policy defaults = new FlowConfig.Policy() {
+        FlowConfig.LoginPolicy defaults = new FlowConfig.LoginPolicy() {
             public java.util.OptionalInt minCount() {
                 return java.util.OptionalInt.empty();
             }
@@ -85,9 +89,29 @@ public class HotPathBenchmark {
             public FlowConfig.OnUnknown onUnknown() {
                 return FlowConfig.OnUnknown.ALLOW;
             }
+
+            public java.util.OptionalInt minLength() {
+                return java.util.OptionalInt.empty();
+            }
+
+            public java.util.OptionalInt minLengthSingleFactor() {
+                return java.util.OptionalInt.empty();
+            }
+
+            public int maxBytes() {
+                return 0;
+            }
+
+            public java.util.Optional<Boolean> refuseContextWords() {
+                return java.util.Optional.empty();
+            }
+
+            public FlowConfig.OnBreachedWithMfa onBreachedWithMfa() {
+                return FlowConfig.OnBreachedWithMfa.RESET_AFTER_MFA;
+            }
         };
         FlowConfig flows = new FlowConfig() {
-            public Policy login() {
+            public LoginPolicy login() {
                 return defaults;
             }
 

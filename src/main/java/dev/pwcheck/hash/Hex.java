@@ -12,22 +12,31 @@ public final class Hex {
     public static final int SUFFIX_BYTES = (SUFFIX_CHARS + 1) / 2;
 
     private static final char[] UPPER = "0123456789ABCDEF".toCharArray();
+    /** Each byte's value as a hex digit, any case, or -1: one load instead of three range tests on the parse path. */
+    private static final byte[] NIBBLES = new byte[256];
+
+    static {
+        java.util.Arrays.fill(NIBBLES, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            NIBBLES[c] = (byte) (c - '0');
+        }
+        for (int c = 'A'; c <= 'F'; c++) {
+            NIBBLES[c] = (byte) (c - 'A' + 10);
+            NIBBLES[c + ('a' - 'A')] = (byte) (c - 'A' + 10);
+        }
+    }
 
     private Hex() {
     }
 
     /** Value of one hex digit, any case, or -1 when {@code c} is not one. */
     public static int nibble(int c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        return -1;
+        return c >= 0 && c < 256 ? NIBBLES[c] : -1;
+    }
+
+    /** As {@link #nibble(int)}, for a byte of text. */
+    public static int nibble(byte b) {
+        return NIBBLES[b & 0xff];
     }
 
     public static boolean isHex(CharSequence s) {

@@ -30,22 +30,23 @@ public final class RangeParser {
         return parse(body, body.length);
     }
 
-    /** As {@link #parse(byte[])}, reading only the first {@code length} bytes of {@code body}. */
+    /**
+     * As {@link #parse(byte[])}, reading only the first {@code length} bytes of {@code body}. One pass over the bytes,
+     * each line read where it stands (suffix, colon, digits, line end) with no separate search for its end: the
+     * parse is most of what a cold check or a sync computes.
+     */
     public CompactRange parse(byte[] body, int length) {
         if (length > maxBytes) {
             throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + maxBytes + " bytes");
         }
         int width = CompactRange.entryBytes(mode);
+        int suffixChars = mode.suffixChars();
+        int suffixBytes = mode.suffixBytes();
         byte[] records = new byte[Math.min(estimateLines(length), maxLines) * width];
         int stored = 0;
         int lines = 0;
         int pos = 0;
         while (pos < length) {
-            int end = pos;
-            while (end < length && body[end] != '\n') {
-                end++;
-            }
-            int lineEnd = end > pos && body[end - 1] == '\r' ? end - 1 : end;
             if (++lines > maxLines) {
                 throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + maxLines + " lines");
             }
@@ -53,15 +54,55 @@ public final class RangeParser {
                 records = Arrays.copyOf(records, Math.max(records.length * 2, width * 64));
             }
             int at = stored * width;
-            int count = parseLine(body, pos, lineEnd, mode.suffixChars(), records, at);
-            if (count < 0) {
+            // The suffix (an odd number of digits: the last fills a high nibble), then ':' and at least one digit.
+            if (length - pos < suffixChars + 2) {
                 throw malformed();
             }
+            int p = pos;
+            for (int i = 0; i < suffixBytes - 1; i++, p += 2) {
+                int hi = Hex.nibble(body[p]);
+                int lo = Hex.nibble(body[p + 1]);
+                if ((hi | lo) < 0) {
+                    throw malformed();
+                }
+                records[at + i] = (byte) (hi << 4 | lo);
+            }
+            int last = Hex.nibble(body[p++]);
+            if (last < 0 || body[p++] != ':') {
+                throw malformed();
+            }
+            records[at + suffixBytes - 1] = (byte) (last << 4);
+            long count = 0;
+            int digitsEnd = Math.min(length, p + MAX_COUNT_DIGITS + 1);
+            int start = p;
+            while (p < digitsEnd) {
+                int d = body[p] - '0';
+                if (d < 0 || d > 9) {
+                    break;
+                }
+                count = count * 10 + d;
+                p++;
+            }
+            if (p == start || p - start > MAX_COUNT_DIGITS || count > Integer.MAX_VALUE) {
+                throw malformed();
+            }
+            // The line ends in LF, CRLF, or (the last line) the end of the answer, with or without a CR.
+            if (p < length) {
+                if (body[p] == '\r') {
+                    p++;
+                }
+                if (p < length) {
+                    if (body[p] != '\n') {
+                        throw malformed();
+                    }
+                    p++;
+                }
+            }
             if (count > 0) {
-                CompactRange.writeCount(records, at + mode.suffixBytes(), count);
+                CompactRange.writeCount(records, at + suffixBytes, (int) count);
                 stored++;
             }
-            pos = end + 1;
+            pos = p;
         }
         return CompactRange.of(mode, records, stored);
     }

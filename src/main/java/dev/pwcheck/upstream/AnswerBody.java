@@ -6,6 +6,12 @@ interface AnswerBody {
     /** Takes the next {@code count} bytes off the wire; throws {@link UpstreamException} past the cap or on bad encoding. */
     void append(byte[] chunk, int from, int count);
 
+    /** As {@link #append(byte[], int, int)}, for a chunk as the HTTP client hands it over. */
+    default void append(io.vertx.core.buffer.Buffer chunk) {
+        byte[] bytes = chunk.getBytes();
+        append(bytes, 0, bytes.length);
+    }
+
     /** The answer ended: throws {@link UpstreamException} when the encoding says it was cut short. */
     void finish();
 
@@ -16,9 +22,10 @@ interface AnswerBody {
 
     int length();
 
-    static AnswerBody forEncoding(String contentEncoding, int cap) {
+    /** @param declaredLength the Content-Length (at most the cap), or -1 when the answer declared none */
+    static AnswerBody forEncoding(String contentEncoding, int cap, int declaredLength) {
         if (contentEncoding == null || contentEncoding.isBlank() || contentEncoding.trim().equalsIgnoreCase("identity")) {
-            return new PlainBody(cap);
+            return new PlainBody(cap, declaredLength);
         }
         if (contentEncoding.trim().equalsIgnoreCase("gzip") || contentEncoding.trim().equalsIgnoreCase("x-gzip")) {
             return new GzipBody(cap);
@@ -30,21 +37,35 @@ interface AnswerBody {
     /** An answer sent as it is: collected up to the cap. */
     final class PlainBody implements AnswerBody {
         private final int cap;
-        private byte[] bytes = new byte[16 * 1024];
+        private byte[] bytes;
         private int length;
 
-        PlainBody(int cap) {
+        PlainBody(int cap, int declaredLength) {
             this.cap = cap;
+            // Sized once when the answer says how long it is; the cap still holds whatever it then sends.
+            this.bytes = new byte[declaredLength >= 0 ? Math.max(1, declaredLength) : 16 * 1024];
         }
 
         @Override
-        public void append(byte[] chunk, int from, int count) {
+        public void append(io.vertx.core.buffer.Buffer chunk) {
+            int count = chunk.length();
+            ensureRoom(count);
+            chunk.getBytes(0, count, bytes, length); // straight into place, no copy in between
+            length += count;
+        }
+
+        private void ensureRoom(int count) {
             if ((long) length + count > cap) {
                 throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + cap + " bytes");
             }
             if (length + count > bytes.length) {
                 bytes = java.util.Arrays.copyOf(bytes, Math.min(cap, Math.max(bytes.length * 2, length + count)));
             }
+        }
+
+        @Override
+        public void append(byte[] chunk, int from, int count) {
+            ensureRoom(count);
             System.arraycopy(chunk, from, bytes, length, count);
             length += count;
         }

@@ -71,6 +71,8 @@ public final class UpstreamException extends RuntimeException {
             if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
                     || t instanceof SocketException || t instanceof ClosedChannelException || t instanceof SSLException
                     || t.getClass().getName().startsWith("io.netty.channel")
+                    || t.getClass().getName().startsWith("io.netty.handler.codec.http2.Http2Exception")
+                    || t.getClass().getSimpleName().equals("StreamResetException")
                     || t.getClass().getName().startsWith("io.vertx.core.http.HttpClosed")
                     || t.getClass().getSimpleName().equals("VertxException") || t.getClass() == java.io.IOException.class) {
                 return new UpstreamException(FailureCause.CONNECT, "upstream connection failed");

@@ -225,10 +225,11 @@ public class UpstreamHttp {
             int cap = config.maxBodyBytes();
             String encoding = response.getHeader(HttpHeaders.CONTENT_ENCODING);
             try {
-                if (declaredLength(response.getHeader(HttpHeaders.CONTENT_LENGTH)) > cap) {
+                long declared = declaredLength(response.getHeader(HttpHeaders.CONTENT_LENGTH));
+                if (declared > cap) {
                     throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer declares over " + cap + " bytes");
                 }
-                body = AnswerBody.forEncoding(encoding, cap);
+                body = AnswerBody.forEncoding(encoding, cap, (int) declared);
             } catch (UpstreamException e) {
                 fail(e);
                 return;
@@ -238,8 +239,7 @@ public class UpstreamHttp {
                     return;
                 }
                 try {
-                    byte[] bytes = chunk.getBytes();
-                    body.append(bytes, 0, bytes.length);
+                    body.append(chunk);
                 } catch (UpstreamException e) {
                     fail(e);
                 }
@@ -295,10 +295,15 @@ public class UpstreamHttp {
         return fresh.isEmpty() ? fallback : fresh;
     }
 
-    /** The peer closed or refused the stream without a byte of the answer: nothing was processed, safe to send again. */
+    /**
+     * The peer closed or refused the stream without a byte of the answer: nothing was processed, safe to send again.
+     */
     private static boolean closedBeforeAnswer(Throwable failure) {
         return failure instanceof HttpClosedException
                 || failure instanceof StreamResetException
+                // A new stream on an HTTP/2 connection the peer has sent GOAWAY on (nginx does after
+                // http2_max_requests), refused before it was sent.
+                || failure.getClass().getName().startsWith("io.netty.handler.codec.http2.Http2Exception")
                 || failure instanceof IOException && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("reset")
                 || failure instanceof IOException && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("closed");
     }

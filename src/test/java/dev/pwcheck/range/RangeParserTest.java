@@ -36,6 +36,16 @@ class RangeParserTest {
     }
 
     @Test
+    void aLastLineMayEndInACarriageReturnOrANewlineButACarriageReturnAloneEndsNoLine() {
+        assertEquals(2, parser.parse(bytes("0000000000000000000000000000000000A:1\r\n1111111111111111111111111111111111B:2\r")).size());
+        assertEquals(2, parser.parse(bytes("0000000000000000000000000000000000A:1\n1111111111111111111111111111111111B:2\n")).size());
+        assertEquals(FailureCause.MALFORMED,
+                failureOf(parser, "0000000000000000000000000000000000A:1\r1111111111111111111111111111111111B:2"));
+        assertEquals(FailureCause.MALFORMED, failureOf(parser, "0000000000000000000000000000000000A:1\n\n"));
+        assertEquals(7, countOf(parser.parse(bytes("0000000000000000000000000000000000A:0000000007")), "0000000000000000000000000000000000A"));
+    }
+
+    @Test
     void paddingIsDroppedBeforeStoring() {
         CompactRange range = parser.parse(bytes("0000000000000000000000000000000000A:0\r\n1111111111111111111111111111111111B:2"));
         assertEquals(1, range.size());

@@ -107,8 +107,8 @@ class GzipBodyTest {
     @Test
     void anEncodingThatWasNotAskedForIsRefused() {
         assertEquals(FailureCause.MALFORMED,
-                assertThrows(UpstreamException.class, () -> AnswerBody.forEncoding("br", 1024)).failureCause());
-        assertTrue(AnswerBody.forEncoding("GZIP", 1024) instanceof GzipBody);
-        assertTrue(AnswerBody.forEncoding(null, 1024) instanceof AnswerBody.PlainBody);
+                assertThrows(UpstreamException.class, () -> AnswerBody.forEncoding("br", 1024, -1)).failureCause());
+        assertTrue(AnswerBody.forEncoding("GZIP", 1024, -1) instanceof GzipBody);
+        assertTrue(AnswerBody.forEncoding(null, 1024, -1) instanceof AnswerBody.PlainBody);
     }
 }
