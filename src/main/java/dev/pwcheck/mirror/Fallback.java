@@ -29,7 +29,9 @@ public class Fallback {
             return;
         }
         this.store = new WatchedStore("fallback", config.dir().get(), HashMode.SHA1, mirrorConfig.verifyOnLoad(), registry,
-                found -> null, "checks the upstream cannot answer stay unknown until one is written (mirror top)");
+                // A filter's hits are wrong once in 65,536: during an outage that would call clean passwords breached.
+                found -> found.kind() == StoreFormat.Kind.FILTER ? "is a filter (it may hold what it does not): use mirror top for the fallback" : null,
+                "checks the upstream cannot answer stay unknown until one is written (mirror top)");
         store.reload();
         this.watcher = StoreWatch.every(mirrorConfig.reloadInterval(), store::reload);
     }

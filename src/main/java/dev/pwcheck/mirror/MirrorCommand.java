@@ -124,11 +124,31 @@ public final class MirrorCommand implements Callable<Integer> {
 
     /** {@code --format full|compact} for the commands that write a store from the corpus. */
     static final class FormatOption {
-        @Option(names = "--format", defaultValue = "full", paramLabel = "full|compact", converter = KindConverter.class,
+        @Option(names = "--format", defaultValue = "full", paramLabel = "full|compact|filter", converter = KindConverter.class,
                 description = "full: whole hashes, ~19 bytes a hash, also serves /range. compact: the first 64 bits of each hash,"
-                        + " ~7 bytes a hash; a clean password is reported breached with probability about 6e-11 a check"
-                        + " (default: ${DEFAULT-VALUE}).")
+                        + " ~7 bytes a hash; a clean password is reported breached with probability about 1e-10 a check."
+                        + " filter: a binary fuse filter, ~2.3 bytes a hash, no counts; a miss is certain, a hit is wrong about"
+                        + " once in 65,536 (built from a compact store, which sync keeps in DIR/.filter-source) (default: ${DEFAULT-VALUE}).")
         StoreFormat.Kind kind;
+
+        @Option(names = "--min-count", defaultValue = "1", paramLabel = "N",
+                description = "With --format filter: only hashes seen at least N times go in; a hit then answers N, a lower bound"
+                        + " (default: ${DEFAULT-VALUE}).")
+        int minCount;
+
+        /** The kind the corpus is written as first: a filter is built from a compact store. */
+        StoreFormat.Kind written() {
+            return kind == StoreFormat.Kind.FILTER ? StoreFormat.Kind.COMPACT : kind;
+        }
+    }
+
+    /** Builds the filter {@code target} from the compact store {@code source}, and says what it built. */
+    static void buildFilter(Path source, Path target, int minCount, Subcommand command) {
+        MirrorStore compact = MirrorStore.open(source, true);
+        FilterWriter.Summary summary = new FilterWriter(minCount, command.progress("ranges", StoreFormat.PREFIXES)).write(compact, target);
+        command.out().printf(Locale.ROOT, "Filter built in %.1f s: %,d hashes seen at least %d times, %d shards, %,d bytes (%.2f bytes a hash)%n",
+                summary.buildMillis() / 1e3, summary.keys(), minCount, summary.shards(), summary.bytes(),
+                summary.keys() == 0 ? 0.0 : (double) summary.bytes() / summary.keys());
     }
 
     @Command(name = "sync", mixinStandardHelpOptions = true,
@@ -163,12 +183,21 @@ public final class MirrorCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             within(concurrency, "--concurrency");
             within(retries, "--retries");
+            if (format.minCount < 1) {
+                throw usage("--min-count must be at least 1");
+            }
             RangeSync.Settings settings = new RangeSync.Settings(upstream(), store.mode, concurrency, retries, timeout,
-                    only.first(), only.last(), format.kind);
+                    only.first(), only.last(), format.written());
             Progress progress = progress("ranges", only.last() - only.first() + 1L);
-            out().println("Syncing " + store.mode.wire() + " ranges from " + settings.upstream() + " into " + store.dir
-                    + " (" + format.kind.wire() + ")");
-            Path written = new RangeSync(settings, progress, err()).run(store.dir);
+            // A filter is built from a compact store, kept beside it: the next sync resumes or refreshes that one.
+            Path into = format.kind == StoreFormat.Kind.FILTER ? store.dir.resolve(".filter-source") : store.dir;
+            out().println("Syncing " + store.mode.wire() + " ranges from " + settings.upstream() + " into " + into
+                    + " (" + format.written().wire() + ")");
+            Path written = new RangeSync(settings, progress, err()).run(into);
+            if (format.kind == StoreFormat.Kind.FILTER) {
+                buildFilter(written, store.store(), format.minCount, this);
+                written = store.store();
+            }
             describe(MirrorStore.open(written, true), out());
             return 0;
         }
@@ -199,15 +228,34 @@ public final class MirrorCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            if (format.minCount < 1) {
+                throw usage("--min-count must be at least 1");
+            }
+            if (format.kind == StoreFormat.Kind.FILTER && partial) {
+                throw usage("--partial does not go with --format filter: a filter answers for the whole corpus");
+            }
             Progress progress = progress("ranges", StoreFormat.PREFIXES);
             long start = System.nanoTime();
-            CorpusImport run = new CorpusImport(store.mode, format.kind, partial, progress);
-            Path written = run.run(from, store.store());
-            out().printf(Locale.ROOT, "Imported %s in %.1f s (%s)%n", from, (System.nanoTime() - start) / 1e9, format.kind.wire());
-            if (format.kind == StoreFormat.Kind.COMPACT) {
-                out().printf(Locale.ROOT, "Hashes merged because their first 64 bits matched: %,d%n", run.merged());
+            CorpusImport run = new CorpusImport(store.mode, format.written(), partial, progress);
+            boolean filter = format.kind == StoreFormat.Kind.FILTER;
+            Path target = store.store();
+            Path compact = filter ? target.resolveSibling("." + target.getFileName() + ".filter-source-" + ProcessHandle.current().pid()) : target;
+            try {
+                Path written = run.run(from, compact);
+                out().printf(Locale.ROOT, "Imported %s in %.1f s (%s)%n", from, (System.nanoTime() - start) / 1e9, format.written().wire());
+                if (format.written() == StoreFormat.Kind.COMPACT) {
+                    out().printf(Locale.ROOT, "Hashes merged because their first 64 bits matched: %,d%n", run.merged());
+                }
+                if (filter) {
+                    buildFilter(written, target, format.minCount, this);
+                    written = target;
+                }
+                describe(MirrorStore.open(written, true), out());
+            } finally {
+                if (filter) {
+                    java.nio.file.Files.deleteIfExists(compact);
+                }
             }
-            describe(MirrorStore.open(written, true), out());
             return 0;
         }
     }

@@ -43,13 +43,20 @@ public final class MirrorStore {
     private final Instant createdAt;
     private final MappedByteBuffer[] segments;
     private final int presentRanges;
+    /** A filter store's shards (null for full and compact stores); lookups read their fingerprints from the mapping. */
+    private final FilterShard[] shards;
+    private final int shardBits;
+    private final int minCount;
+
+    private record FilterShard(BinaryFuse16.Params params, long fingerprintsAt) {
+    }
 
     private MirrorStore(Path file, Object identity, MappedByteBuffer[] segments, long size, boolean verifyRecords) {
         this.file = file;
         this.identity = identity;
         this.segments = segments;
-        if (size < StoreFormat.RECORDS_AT) {
-            throw new StoreException(file + " is truncated: shorter than a store header and index");
+        if (size < StoreFormat.HEADER_BYTES) {
+            throw new StoreException(file + " is truncated: shorter than a store header");
         }
         byte[] magic = new byte[StoreFormat.MAGIC.length];
         for (int i = 0; i < magic.length; i++) {
@@ -64,8 +71,26 @@ public final class MirrorStore {
         this.mode = StoreFormat.modeOf(byteAt(StoreFormat.H_MODE));
         this.kind = StoreFormat.Kind.of(byteAt(StoreFormat.H_KIND));
         this.subset = byteAt(StoreFormat.H_SUBSET) != 0;
-        this.width = StoreFormat.recordBytes(mode, kind);
         this.suffixBytes = mode.suffixBytes();
+        this.createdAt = Instant.ofEpochMilli(longAt(StoreFormat.H_CREATED));
+        if (kind == StoreFormat.Kind.FILTER) {
+            this.width = FilterFormat.FINGERPRINT_BYTES;
+            this.keyBytes = 0;
+            this.overflowPairs = 0;
+            this.records = longAt(StoreFormat.H_RECORDS);
+            this.shardBits = intAt(FilterFormat.H_SHARD_BITS);
+            this.minCount = intAt(FilterFormat.H_MIN_COUNT);
+            this.shards = openFilter(size, verifyRecords);
+            this.presentRanges = PREFIXES;
+            return;
+        }
+        if (size < StoreFormat.RECORDS_AT) {
+            throw new StoreException(file + " is truncated: shorter than a store header and index");
+        }
+        this.shards = null;
+        this.shardBits = 0;
+        this.minCount = 1;
+        this.width = StoreFormat.recordBytes(mode, kind);
         this.keyBytes = StoreFormat.keyBytes(mode, kind);
         if (byteAt(StoreFormat.H_WIDTH) != width) {
             throw new StoreException(file + " has a record width that does not match its mode and kind");
@@ -75,7 +100,6 @@ public final class MirrorStore {
         if (records < 0 || records > 0xFFFF_FFFFL || overflowPairs < 0 || size != StoreFormat.fileBytes(records, width, overflowPairs)) {
             throw new StoreException(file + " is truncated or padded: its size does not match its header");
         }
-        this.createdAt = Instant.ofEpochMilli(longAt(StoreFormat.H_CREATED));
         CRC32C meta = new CRC32C();
         update(meta, StoreFormat.INDEX_AT, StoreFormat.RECORDS_AT - StoreFormat.INDEX_AT);
         update(meta, StoreFormat.overflowAt(records, width), 8L * overflowPairs);
@@ -109,6 +133,46 @@ public final class MirrorStore {
                 throw new StoreException(file + " is corrupt: its records do not match their checksum");
             }
         }
+    }
+
+    /** Reads and checks a filter store's shard table (and, with {@code verify}, its fingerprints' checksum). */
+    private FilterShard[] openFilter(long size, boolean verify) {
+        if (byteAt(StoreFormat.H_WIDTH) != FilterFormat.FINGERPRINT_BYTES || shardBits < 0 || shardBits > 20 || minCount < 1 || records < 0
+                || size < FilterFormat.fingerprintsAt(shardBits)) {
+            throw new StoreException(file + " is not a usable filter store: its header does not add up");
+        }
+        CRC32C meta = new CRC32C();
+        update(meta, FilterFormat.SHARDS_AT, (long) FilterFormat.SHARD_BYTES << shardBits);
+        if ((int) meta.getValue() != intAt(StoreFormat.H_META_CRC)) {
+            throw new StoreException(file + " is corrupt: its shard table does not match its checksum");
+        }
+        FilterShard[] table = new FilterShard[1 << shardBits];
+        long expectAt = FilterFormat.fingerprintsAt(shardBits);
+        long keys = 0;
+        for (int i = 0; i < table.length; i++) {
+            long at = FilterFormat.SHARDS_AT + (long) FilterFormat.SHARD_BYTES * i;
+            BinaryFuse16.Params stored = new BinaryFuse16.Params(longAt(at), intAt(at + 8), intAt(at + 12), intAt(at + 16));
+            int shardKeys = intAt(at + 20);
+            long fingerprintsAt = longAt(at + 24);
+            BinaryFuse16.Params expected = BinaryFuse16.params(shardKeys, stored.seed());
+            if (shardKeys < 0 || !expected.equals(stored) || fingerprintsAt != expectAt) {
+                throw new StoreException(file + " is corrupt: shard " + i + " does not match its layout");
+            }
+            expectAt += 2L * stored.arrayLength();
+            keys += shardKeys;
+            table[i] = new FilterShard(stored, fingerprintsAt);
+        }
+        if (expectAt != size || keys != records) {
+            throw new StoreException(file + " is truncated or padded: its size does not match its shards");
+        }
+        if (verify) {
+            CRC32C crc = new CRC32C();
+            update(crc, FilterFormat.fingerprintsAt(shardBits), size - FilterFormat.fingerprintsAt(shardBits));
+            if ((int) crc.getValue() != intAt(StoreFormat.H_RECORDS_CRC)) {
+                throw new StoreException(file + " is corrupt: its fingerprints do not match their checksum");
+            }
+        }
+        return table;
     }
 
     /**
@@ -153,7 +217,7 @@ public final class MirrorStore {
         return mode;
     }
 
-    /** Full (whole suffixes) or compact (the first 64 bits of each hash). */
+    /** Full (whole suffixes), compact (the first 64 bits of each hash) or filter (membership only). */
     public StoreFormat.Kind kind() {
         return kind;
     }
@@ -177,14 +241,21 @@ public final class MirrorStore {
 
     /** Whether the store has the range of {@code prefix} (every range, unless it was built partial). */
     public boolean holds(int prefix) {
+        if (shards != null) {
+            return true;
+        }
         return (byteAt(StoreFormat.PRESENCE_AT + (prefix >>> 3)) & (1 << (prefix & 7))) != 0;
     }
 
     /**
      * Times the hash was seen, 0 when the range (which must be {@link #holds held}) does not contain it. In a compact
-     * store only the first 64 bits of the hash are compared.
+     * store only the first 64 bits of the hash are compared. A filter store keeps no counts: a hash it may hold
+     * answers its build threshold ({@link #minCount()}), a lower bound.
      */
     public int count(int prefix, byte[] packedSuffix) {
+        if (shards != null) {
+            return mayContain(FilterFormat.key(prefix, packedSuffix)) ? minCount : 0;
+        }
         long low = rangeStart(prefix);
         long high = rangeStart(prefix + 1) - 1;
         while (low <= high) {
@@ -206,7 +277,7 @@ public final class MirrorStore {
      * {@link #holds held}, or when the store is compact (it cannot give back whole suffixes).
      */
     public CompactRange range(int prefix) {
-        if (!holds(prefix) || kind == StoreFormat.Kind.COMPACT) {
+        if (!holds(prefix) || kind != StoreFormat.Kind.FULL) {
             return null;
         }
         long start = rangeStart(prefix);
@@ -223,6 +294,35 @@ public final class MirrorStore {
             out[o + suffixBytes + 3] = (byte) count;
         }
         return CompactRange.fromRecords(mode, out);
+    }
+
+    /** Whether a filter store may hold the 64-bit key: false is certain, true is wrong about once in 65,536. */
+    boolean mayContain(long key) {
+        FilterShard shard = shards[(int) (key >>> (64 - shardBits)) & ((1 << shardBits) - 1)];
+        BinaryFuse16.Params p = shard.params();
+        if (p.arrayLength() == 0) {
+            return false;
+        }
+        long hash = BinaryFuse16.mix(key, p.seed());
+        int f = BinaryFuse16.fingerprint(hash);
+        for (int c = 0; c < BinaryFuse16.ARITY; c++) {
+            f ^= shortAt(shard.fingerprintsAt() + 2L * BinaryFuse16.cell(c, hash, p));
+        }
+        return (short) f == 0;
+    }
+
+    /** A filter store's build threshold: the count a hit answers (1 for the other kinds, which keep counts). */
+    public int minCount() {
+        return minCount;
+    }
+
+    /** Copies a full or compact record's key bytes (the count's bits cleared) into {@code into}. */
+    void keyAt(long record, byte[] into) {
+        long at = recordAt(record);
+        for (int b = 0; b < keyBytes; b++) {
+            into[b] = byteAt(at + b);
+        }
+        into[keyBytes - 1] &= (byte) 0xF0;
     }
 
     /** The first record of {@code prefix}'s range; {@code rangeStart(prefix + 1)} is one past its last. */
@@ -280,6 +380,10 @@ public final class MirrorStore {
 
     private byte byteAt(long at) {
         return segments[(int) (at >>> SEGMENT_SHIFT)].get((int) (at & SEGMENT_MASK));
+    }
+
+    private short shortAt(long at) {
+        return segments[(int) (at >>> SEGMENT_SHIFT)].getShort((int) (at & SEGMENT_MASK));
     }
 
     private int intAt(long at) {

@@ -59,7 +59,13 @@ public final class StoreFormat {
         /** The whole suffix: lookups are exact, and the range endpoint can be served from the store. */
         FULL,
         /** The first 64 bits of the hash: about a third of the size; a match means the first 64 bits match. */
-        COMPACT;
+        COMPACT,
+        /**
+         * A binary fuse filter over the first 64 bits of the hashes seen at least its build threshold: about 2.3 bytes
+         * a hash; "not in" is certain, "in" is wrong with probability about 2^-16, and no count is kept
+         * ({@link FilterFormat}).
+         */
+        FILTER;
 
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);

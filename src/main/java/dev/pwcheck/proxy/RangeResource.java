@@ -104,9 +104,12 @@ public class RangeResource {
         }
         if (mirror.mirrorOnly()) {
             MirrorStore store = mirror.store(hashMode);
-            return Uni.createFrom().item(unavailable(store != null && store.kind() == StoreFormat.Kind.COMPACT
+            String kind = store == null ? null : store.kind() == StoreFormat.Kind.COMPACT
                     ? "the mirror store is compact (it keeps the first 64 bits of each hash) and cannot serve whole ranges"
-                    : "the mirror does not hold this range (yet)"));
+                    : store.kind() == StoreFormat.Kind.FILTER
+                    ? "the mirror store is a filter (it keeps no hashes, only whether one may be in the corpus) and cannot serve ranges"
+                    : null;
+            return Uni.createFrom().item(unavailable(kind != null ? kind : "the mirror does not hold this range (yet)"));
         }
         return ranges.lookup(hashMode, upper)
                 .map(lookup -> answer(lookup, padded, ifNoneMatch))
