@@ -19,63 +19,16 @@ CONCURRENCY=${2:-8}
 RANGES=${3:-4096}
 SECONDS_RUN=${DURATION%s}
 for tool in wrk openssl curl; do command -v "$tool" >/dev/null || { echo "$tool is required (apt-get install $tool)" >&2; exit 1; }; done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-[ -x "$NGINX" ] || { echo "nginx is required (apt-get install nginx)" >&2; exit 1; }
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"' EXIT
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 
-python3 - "$WORK/www/range" "$RANGES" <<'PY'
-import os, random, sys
-root, n = sys.argv[1], int(sys.argv[2])
-os.makedirs(root)
-for r in range(n):
-    rnd = random.Random(r)
-    suffixes = sorted({"%035X" % rnd.getrandbits(140) for _ in range(950)})
-    with open(os.path.join(root, "%05X" % r), "w", newline="") as f:
-        f.write("\r\n".join(f"{s}:{1 + (r * 7 + i * 13) % 5000}" for i, s in enumerate(suffixes)))
-PY
-
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/ca.key" -out "$WORK/ca.pem" -days 1 -subj "/CN=bench CA" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -keyout "$WORK/server.key" -out "$WORK/server.csr" -subj "/CN=localhost" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$WORK/ext"
-openssl x509 -req -in "$WORK/server.csr" -CA "$WORK/ca.pem" -CAkey "$WORK/ca.key" -CAcreateserial -out "$WORK/server.pem" -days 1 -extfile "$WORK/ext" 2>/dev/null
-
+. bench/lib/range-files.sh
+make_ranges "$WORK" "$RANGES"
+make_ca "$WORK"
 HTTP_PORT=${HTTP_PORT:-18981}
 TLS_PORT=${TLS_PORT:-18982}
-cat > "$WORK/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/body;
-    proxy_temp_path $WORK/proxy;
-    fastcgi_temp_path $WORK/fastcgi;
-    uwsgi_temp_path $WORK/uwsgi;
-    scgi_temp_path $WORK/scgi;
-    default_type text/plain;
-    server {
-        listen 127.0.0.1:$HTTP_PORT;
-        root $WORK/www;
-        location /range/ { try_files \$uri /range/00000; }
-    }
-    server {
-        listen 127.0.0.1:$TLS_PORT ssl http2;
-        ssl_certificate $WORK/server.pem;
-        ssl_certificate_key $WORK/server.key;
-        gzip on;
-        gzip_types text/plain;
-        root $WORK/www;
-        location /range/ { try_files \$uri /range/00000; }
-    }
-}
-CONF
-"$NGINX" -p "$WORK" -e "$WORK/error.log" -c "$WORK/nginx.conf" &
-sleep 1
+start_nginx "$WORK" "$HTTP_PORT" "$TLS_PORT"
 
 metric() { curl -s "http://127.0.0.1:$2/q/metrics" | awk -v n="$1" 'index($0, n) == 1 {s += $NF} END {printf "%d", s}'; }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }

@@ -193,7 +193,13 @@ public final class MirrorCommand implements Callable<Integer> {
             Path into = format.kind == StoreFormat.Kind.FILTER ? store.dir.resolve(".filter-source") : store.dir;
             out().println("Syncing " + store.mode.wire() + " ranges from " + settings.upstream() + " into " + into
                     + " (" + format.written().wire() + ")");
-            Path written = new RangeSync(settings, progress, err()).run(into);
+            RangeSync sync = new RangeSync(settings, progress, err());
+            long start = System.nanoTime();
+            Path written = sync.run(into);
+            RangeSync.Summary summary = sync.summary();
+            out().printf(Locale.ROOT, "Synced in %.1f s: %s%,d bytes of range answers received%n", (System.nanoTime() - start) / 1e9,
+                    summary.refresh() ? String.format(Locale.ROOT, "%,d ranges changed, %,d unchanged (304); ", summary.changed(), summary.unchanged()) : "",
+                    summary.wireBytes());
             if (format.kind == StoreFormat.Kind.FILTER) {
                 buildFilter(written, store.store(), format.minCount, this);
                 written = store.store();

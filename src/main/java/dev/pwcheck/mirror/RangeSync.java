@@ -6,20 +6,14 @@ import dev.pwcheck.range.RangeParser;
 import dev.pwcheck.upstream.UpstreamException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +25,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * retried with back-off (honouring {@code Retry-After}) on the failures that pass, each answer validated like any
  * upstream answer. Progress goes to a journal as ranges arrive, so a sync that is stopped, killed or fails resumes
  * where it was, fetching no range twice; the store is written only once every range is in.
+ *
+ * <p>Run on a directory that already holds a store of the same kind, it refreshes it: every range that store holds is
+ * asked with {@code If-None-Match} on the ETag it was stored with ({@link EtagIndex}); a 304 keeps the stored range
+ * (copied from the old store when the new one is written), a 200 replaces it. The new store is written beside the old
+ * one and renamed over it, as always, and a running service swaps it in.
  */
 final class RangeSync {
 
@@ -52,23 +51,64 @@ final class RangeSync {
     private final Settings settings;
     private final Progress progress;
     private final PrintStream log;
-    private final HttpClient http;
+    private final SyncHttp http;
     private final RangeParser parser;
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("sync-watchdog"));
+    private final AtomicInteger changed = new AtomicInteger();
+    private final AtomicInteger unchanged = new AtomicInteger();
+    /** The store being refreshed and its ETags; null and empty for a first sync. */
+    private MirrorStore previous;
+    private EtagIndex previousEtags = new EtagIndex();
 
     RangeSync(Settings settings, Progress progress, PrintStream log) {
         this.settings = settings;
         this.progress = progress;
         this.log = log;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(settings.timeout())
-                .executor(Executors.newFixedThreadPool(2, daemon("sync-http")))
-                .build();
+        this.http = new SyncHttp(settings.upstream(), settings.concurrency(), settings.timeout(), MAX_ANSWER_BYTES, USER_AGENT);
         this.parser = new RangeParser(settings.mode(), MAX_ANSWER_BYTES, 200_000);
     }
 
+    /** What the last run did, for its summary. */
+    record Summary(int changed, int unchanged, long wireBytes, boolean refresh) {
+    }
+
+    Summary summary() {
+        return new Summary(changed.get(), unchanged.get(), http.wireBytes(), previous != null);
+    }
+
     Path run(Path dir) throws IOException, InterruptedException {
+        try {
+            return runIn(dir);
+        } finally {
+            http.close();
+        }
+    }
+
+    /** The store to refresh in {@code dir}: one of the same corpus and kind that opens and checks clean, else null. */
+    private MirrorStore refreshable(Path dir) {
+        Path existing = dir.resolve(StoreFormat.fileName(settings.mode()));
+        if (!Files.isRegularFile(existing)) {
+            return null;
+        }
+        try {
+            MirrorStore store = MirrorStore.open(existing, true);
+            if (store.mode() != settings.mode() || store.kind() != settings.kind() || store.subset()) {
+                log.println("The store in " + dir + " is of another kind; this sync fetches every range whole");
+                return null;
+            }
+            return store;
+        } catch (StoreException e) {
+            log.println("The store in " + dir + " cannot be refreshed (" + e.getMessage() + "); this sync fetches every range whole");
+            return null;
+        }
+    }
+
+    private Path runIn(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
+        previous = refreshable(dir);
+        if (previous != null) {
+            previousEtags = EtagIndex.readFor(previous);
+            log.printf(Locale.ROOT, "Refreshing %s: %,d ranges have an ETag to ask If-None-Match with%n", previous.file(), previousEtags.entries());
+        }
         Path journalFile = dir.resolve(".sync-" + settings.mode().wire() + ".journal");
         try (SyncJournal journal = SyncJournal.open(journalFile, settings.mode())) {
             int[] todo = java.util.stream.IntStream.rangeClosed(settings.first(), settings.last()).filter(p -> !journal.has(p)).toArray();
@@ -83,6 +123,9 @@ final class RangeSync {
             log.println("All ranges fetched; writing the store");
             Path store = write(dir, journal);
             journal.delete();
+            if (previous != null) {
+                log.printf(Locale.ROOT, "Refreshed: %,d ranges changed, %,d unchanged (304)%n", changed.get(), unchanged.get());
+            }
             return store;
         }
     }
@@ -96,7 +139,16 @@ final class RangeSync {
                 int i;
                 while (failure.get() == null && (i = next.getAndIncrement()) < todo.length) {
                     try {
-                        journal.append(todo[i], fetch(todo[i]));
+                        int prefix = todo[i];
+                        String etag = previous != null && previous.holds(prefix) ? previousEtags.get(prefix) : null;
+                        Fetched fetched = fetch(prefix, etag);
+                        if (fetched.range() == null) {
+                            journal.appendNotModified(prefix, fetched.etag());
+                            unchanged.incrementAndGet();
+                        } else {
+                            journal.append(prefix, fetched.range(), fetched.etag());
+                            changed.incrementAndGet();
+                        }
                         progress.advance(1);
                     } catch (SyncFailure e) {
                         failure.compareAndSet(null, e.getMessage());
@@ -125,42 +177,37 @@ final class RangeSync {
         }
     }
 
-    private CompactRange fetch(int prefix) throws InterruptedException {
+    /** A range as fetched (null when the upstream answered 304), with the ETag it came with. */
+    private record Fetched(CompactRange range, String etag) {
+    }
+
+    private Fetched fetch(int prefix, String etag) throws InterruptedException {
         String name = String.format(Locale.ROOT, "%05X", prefix);
-        String query = settings.mode() == HashMode.SHA1 ? "" : "?mode=" + settings.mode().wire();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.upstream() + "/range/" + name + query))
-                .timeout(settings.timeout())
-                .header("Add-Padding", "true")
-                .header("User-Agent", USER_AGENT)
-                .GET()
-                .build();
+        String path = "/range/" + name + (settings.mode() == HashMode.SHA1 ? "" : "?mode=" + settings.mode().wire());
         String lastProblem = "";
         for (int attempt = 0; ; attempt++) {
             Duration wait = null;
             try {
-                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-                int status = response.statusCode();
-                try (InputStream body = response.body()) {
-                    if (status == 200) {
-                        // The client's timeout ends at the headers; a body that stalls is cut off by closing it.
-                        ScheduledFuture<?> cutOff = watchdog.schedule(() -> closeQuietly(body), settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-                        try {
-                            // Past the cap the parser refuses it: at most one byte more is ever read.
-                            return parser.parse(body.readNBytes(MAX_ANSWER_BYTES + 1));
-                        } catch (UpstreamException e) {
-                            lastProblem = "an invalid answer (" + e.getMessage() + ")";
-                        } finally {
-                            cutOff.cancel(false);
-                        }
-                    } else if (status == 429 || status >= 500) {
-                        lastProblem = "HTTP " + status;
-                        wait = retryAfter(response).orElse(null);
-                    } else {
-                        throw new SyncFailure("range " + name + " answered HTTP " + status + ", which retrying will not fix");
+                SyncHttp.Answer answer = http.get(path, etag);
+                int status = answer.status();
+                if (status == 200) {
+                    try {
+                        return new Fetched(parser.parse(answer.body(), answer.length()), answer.etag());
+                    } catch (UpstreamException e) {
+                        lastProblem = "an invalid answer (" + e.getMessage() + ")";
                     }
+                } else if (status == 304 && etag != null) {
+                    return new Fetched(null, answer.etag() != null ? answer.etag() : etag);
+                } else if (status == 429 || status >= 500) {
+                    lastProblem = "HTTP " + status;
+                    wait = retryAfter(answer.retryAfter()).orElse(null);
+                } else {
+                    throw new SyncFailure("range " + name + " answered HTTP " + status + ", which retrying will not fix");
                 }
+            } catch (UpstreamException e) {
+                lastProblem = "an invalid answer (" + e.getMessage() + ")";
             } catch (IOException e) {
-                lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                lastProblem = e.getMessage();
             }
             if (attempt >= settings.retries()) {
                 throw new SyncFailure("range " + name + " failed " + (attempt + 1) + " times, last with " + lastProblem);
@@ -173,37 +220,54 @@ final class RangeSync {
         }
     }
 
-    private static void closeQuietly(InputStream body) {
+    private static Optional<Duration> retryAfter(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
         try {
-            body.close();
-        } catch (IOException e) {
-            // it is being abandoned anyway
+            long seconds = Long.parseLong(value.trim());
+            return seconds >= 0 ? Optional.of(Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds()))) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 
-    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(value -> {
-            try {
-                long seconds = Long.parseLong(value.trim());
-                return seconds >= 0 ? Optional.of(Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds()))) : Optional.empty();
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
     private Path write(Path dir, SyncJournal journal) throws IOException {
+        EtagIndex etags = new EtagIndex();
+        Path written;
         try (StoreWriter writer = new StoreWriter(dir.resolve(StoreFormat.fileName(settings.mode())), settings.mode(), settings.kind(), false)) {
             byte[] suffix = new byte[settings.mode().suffixBytes()];
             for (int prefix = settings.first(); prefix <= settings.last(); prefix++) {
-                CompactRange range = journal.read(prefix);
+                SyncJournal.Entry entry = journal.read(prefix);
+                etags.put(prefix, entry.etag());
                 writer.beginRange(prefix);
+                if (entry.notModified()) {
+                    copyPrevious(prefix, writer, suffix);
+                    continue;
+                }
+                CompactRange range = entry.range();
                 for (int i = 0; i < range.size(); i++) {
                     range.packedSuffixAt(i, suffix);
                     writer.add(suffix, 0, range.countAt(i));
                 }
             }
-            return writer.commit();
+            written = writer.commit();
+        }
+        // After the store, never before: ETags newer than the store they sit beside would keep ranges it lacks.
+        etags.writeFor(MirrorStore.open(written, false));
+        return written;
+    }
+
+    /** Copies the range of {@code prefix} from the store being refreshed, record by record (full or compact keys). */
+    private void copyPrevious(int prefix, StoreWriter writer, byte[] suffix) {
+        if (previous == null || !previous.holds(prefix)) {
+            throw new StoreException("range " + String.format(Locale.ROOT, "%05X", prefix)
+                    + " was answered 304 but the store being refreshed no longer holds it; remove " + "the journal and sync again");
+        }
+        for (long r = previous.rangeStart(prefix), end = previous.rangeStart(prefix + 1); r < end; r++) {
+            java.util.Arrays.fill(suffix, (byte) 0);
+            previous.keyAt(r, suffix);
+            writer.add(suffix, 0, previous.countAt(r));
         }
     }
 

@@ -109,7 +109,8 @@ final class StoreWriter implements Closeable {
             throw new StoreException("hashes are not in strictly increasing order");
         }
         System.arraycopy(packedSuffix, at, lastSuffix, 0, suffixBytes);
-        boolean sameKey = pending && Arrays.equals(pendingKey, 0, keyBytes - 1, packedSuffix, at, at + keyBytes - 1)
+        // Full keys strictly increase (checked above): only a compact key can repeat.
+        boolean sameKey = kind == StoreFormat.Kind.COMPACT && pending && Arrays.equals(pendingKey, 0, keyBytes - 1, packedSuffix, at, at + keyBytes - 1)
                 && (pendingKey[keyBytes - 1] & 0xF0) == (packedSuffix[at + keyBytes - 1] & 0xF0);
         rangeEmpty = false;
         if (sameKey) {

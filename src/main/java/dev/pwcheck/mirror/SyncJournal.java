@@ -16,11 +16,26 @@ import java.util.zip.CRC32C;
 /**
  * What a sync has fetched so far, appended range by range as each arrives, so that an interrupted sync resumes
  * without fetching any range twice. Each entry is written in one call and carries a checksum: a kill in the middle
- * of a write leaves a torn last entry, which the next run cuts off (and fetches that one range again).
+ * of a write leaves a torn last entry, which the next run cuts off (and fetches that one range again). An entry holds
+ * the range's ETag too, and in a refresh may say "not modified" (the upstream's 304): the store being refreshed still
+ * has that range, and it is copied from there when the new store is written.
+ *
+ * <p>Entries: magic, prefix, length, body, CRC-32C of prefix and body. {@code PWJ1} bodies are the range's records
+ * (journals written before refreshes existed still resume); {@code PWJ2} bodies are a flags byte (1: not modified),
+ * the ETag's length and bytes, then the records.
  */
 final class SyncJournal implements Closeable {
 
-    private static final int ENTRY_MAGIC = 0x50574A31; // "PWJ1"
+    private static final int ENTRY_MAGIC_V1 = 0x50574A31; // "PWJ1"
+    private static final int ENTRY_MAGIC = 0x50574A32; // "PWJ2"
+    private static final byte NOT_MODIFIED = 1;
+
+    /** One journal entry: the range (null when the upstream said it is unchanged) and the ETag it came with. */
+    record Entry(CompactRange range, String etag) {
+        boolean notModified() {
+            return range == null;
+        }
+    }
     private static final int ENTRY_HEADER = 12;
     private static final int MAX_RANGE_BYTES = 16 << 20;
 
@@ -58,7 +73,7 @@ final class SyncJournal implements Closeable {
             int magic = header.getInt();
             int prefix = header.getInt();
             int length = header.getInt();
-            if (magic != ENTRY_MAGIC || prefix < 0 || prefix >= StoreFormat.PREFIXES || length < 0 || length > MAX_RANGE_BYTES
+            if ((magic != ENTRY_MAGIC && magic != ENTRY_MAGIC_V1) || prefix < 0 || prefix >= StoreFormat.PREFIXES || length < 0 || length > MAX_RANGE_BYTES
                     || at + ENTRY_HEADER + length + 4 > size) {
                 break;
             }
@@ -68,7 +83,7 @@ final class SyncJournal implements Closeable {
             CRC32C crc = new CRC32C();
             crc.update(prefix);
             crc.update(body.array(), 0, length);
-            if ((int) crc.getValue() != body.getInt(length) || !valid(body.array(), length)) {
+            if ((int) crc.getValue() != body.getInt(length) || decode(magic, body.array(), length) == null) {
                 break;
             }
             if (offsets[prefix] < 0) {
@@ -83,12 +98,23 @@ final class SyncJournal implements Closeable {
         end = at;
     }
 
-    private boolean valid(byte[] bytes, int length) {
+    /** The entry in {@code bytes[0, length)}, or null when it is not a valid one. */
+    private Entry decode(int magic, byte[] bytes, int length) {
         try {
-            CompactRange.fromRecords(mode, Arrays.copyOf(bytes, length));
-            return true;
+            if (magic == ENTRY_MAGIC_V1) {
+                return new Entry(CompactRange.fromRecords(mode, Arrays.copyOf(bytes, length)), null);
+            }
+            if (length < 2 || length < 2 + (bytes[1] & 0xff)) {
+                return null;
+            }
+            int etagLength = bytes[1] & 0xff;
+            String etag = etagLength == 0 ? null : new String(bytes, 2, etagLength, java.nio.charset.StandardCharsets.US_ASCII);
+            if (bytes[0] == NOT_MODIFIED) {
+                return length == 2 + etagLength ? new Entry(null, etag) : null;
+            }
+            return new Entry(CompactRange.fromRecords(mode, Arrays.copyOfRange(bytes, 2 + etagLength, length)), etag);
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
     }
 
@@ -101,13 +127,29 @@ final class SyncJournal implements Closeable {
     }
 
     /** Appends a fetched range; once this returns, a crash of this process no longer loses it. */
-    synchronized void append(int prefix, CompactRange range) throws IOException {
-        byte[] records = range.copyOfRecords();
-        ByteBuffer entry = ByteBuffer.allocate(ENTRY_HEADER + records.length + 4);
+    void append(int prefix, CompactRange range) throws IOException {
+        append(prefix, range, null);
+    }
+
+    /** As {@link #append(int, CompactRange)}, with the ETag the range came with (null: none). */
+    void append(int prefix, CompactRange range, String etag) throws IOException {
+        write(prefix, (byte) 0, etag, range.copyOfRecords());
+    }
+
+    /** Records that the upstream answered 304 for {@code prefix}: the store being refreshed keeps that range. */
+    void appendNotModified(int prefix, String etag) throws IOException {
+        write(prefix, NOT_MODIFIED, etag, new byte[0]);
+    }
+
+    private synchronized void write(int prefix, byte flags, String etag, byte[] records) throws IOException {
+        byte[] tag = etag == null ? new byte[0] : etag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int length = 2 + tag.length + records.length;
+        ByteBuffer entry = ByteBuffer.allocate(ENTRY_HEADER + length + 4);
+        entry.putInt(ENTRY_MAGIC).putInt(prefix).putInt(length).put(flags).put((byte) tag.length).put(tag).put(records);
         CRC32C crc = new CRC32C();
         crc.update(prefix);
-        crc.update(records);
-        entry.putInt(ENTRY_MAGIC).putInt(prefix).putInt(records.length).put(records).putInt((int) crc.getValue()).flip();
+        crc.update(entry.array(), ENTRY_HEADER, length);
+        entry.putInt((int) crc.getValue()).flip();
         long at = end;
         while (entry.hasRemaining()) {
             end += channel.write(entry, end);
@@ -118,15 +160,20 @@ final class SyncJournal implements Closeable {
         offsets[prefix] = at;
     }
 
-    /** The range fetched for {@code prefix}, read back and validated. */
-    CompactRange read(int prefix) throws IOException {
+    /** The entry for {@code prefix}, read back and validated. */
+    Entry read(int prefix) throws IOException {
         long at = offsets[prefix];
         ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
         readFully(header, at);
+        int magic = header.getInt(0);
         int length = header.getInt(8);
         ByteBuffer body = ByteBuffer.allocate(length);
         readFully(body, at + ENTRY_HEADER);
-        return CompactRange.fromRecords(mode, body.array());
+        Entry entry = decode(magic, body.array(), length);
+        if (entry == null) {
+            throw new IOException("journal entry for range " + String.format("%05X", prefix) + " is damaged");
+        }
+        return entry;
     }
 
     /** Flushes appended entries to the device, so that even a power cut loses at most what came since. */

@@ -1,7 +1,10 @@
 package dev.pwcheck.upstream;
 
-/** An answer body as it arrives, decoded and held up to the size cap; the parser then reads it in place. */
-interface AnswerBody {
+/**
+ * An answer body as it arrives, decoded and held up to the size cap; the parser then reads it in place. Shared by the
+ * service's upstream client and {@code mirror sync}, so both take gzip and hold the cap the same way.
+ */
+public interface AnswerBody {
 
     /** Takes the next {@code count} bytes off the wire; throws {@link UpstreamException} past the cap or on bad encoding. */
     void append(byte[] chunk, int from, int count);

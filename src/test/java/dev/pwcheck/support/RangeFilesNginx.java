@@ -175,6 +175,11 @@ public final class RangeFilesNginx implements AutoCloseable {
         return dir.resolve("tls").resolve(TestCertificates.TRUST_STORE);
     }
 
+    /** The file nginx serves for range {@code range}. */
+    public Path rangeFile(int range) {
+        return dir.resolve("www").resolve("range").resolve(prefix(range));
+    }
+
     /** Rewrites one range file in place (nginx then sends a new ETag for it). */
     public void replace(int range, String body) {
         try {
