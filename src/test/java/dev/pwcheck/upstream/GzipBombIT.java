@@ -1,7 +1,7 @@
 package dev.pwcheck.upstream;
 
 import dev.pwcheck.support.Hashes;
-import dev.pwcheck.support.Ports;
+import dev.pwcheck.support.PackagedService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,15 +12,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,14 +30,13 @@ class GzipBombIT {
     private static final String BOMBED = "a password whose range is a bomb";
     private static final String HEALTHY = "password";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private Process service;
+    private PackagedService service;
     private ServerSocket upstream;
 
     @AfterEach
     void stop() throws IOException {
         if (service != null) {
-            service.destroyForcibly();
+            service.close();
         }
         if (upstream != null) {
             upstream.close();
@@ -61,36 +54,25 @@ class GzipBombIT {
         serving.setDaemon(true);
         serving.start();
 
-        int port = Ports.free();
-        int managementPort = Ports.free();
-        Path log = Files.createTempFile("pwcheck-bomb-it", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", System.getProperty("pwcheck.jar"))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
-        builder.environment().put("QUARKUS_REST_CLIENT_HIBP_URL", "http://127.0.0.1:" + upstream.getLocalPort());
         // About a bomb, not timings: budgets a busy machine cannot run out of before the cap is reached.
-        builder.environment().put("QUARKUS_REST_CLIENT_HIBP_READ_TIMEOUT", "20000");
-        builder.environment().put("PWCHECK_UPSTREAM_FIRST_BYTE_TIMEOUT", "20s");
-        builder.environment().put("PWCHECK_UPSTREAM_TIMEOUT", "25s");
-        builder.environment().put("PWCHECK_DEADLINE", "30s");
-        service = builder.start();
-        String base = "http://127.0.0.1:" + port;
-        String management = "http://127.0.0.1:" + managementPort;
-        awaitReady(management, log);
+        service = PackagedService.start(Map.of(
+                "QUARKUS_REST_CLIENT_HIBP_URL", "http://127.0.0.1:" + upstream.getLocalPort(),
+                "QUARKUS_REST_CLIENT_HIBP_READ_TIMEOUT", "20000",
+                "PWCHECK_UPSTREAM_FIRST_BYTE_TIMEOUT", "20s",
+                "PWCHECK_UPSTREAM_TIMEOUT", "25s",
+                "PWCHECK_DEADLINE", "30s"), "-Xmx256m");
 
-        HttpResponse<String> bombed = check(base, BOMBED);
-        assertEquals(200, bombed.statusCode(), () -> read(log));
+        HttpResponse<String> bombed = service.check(BOMBED);
+        assertEquals(200, bombed.statusCode(), service::log);
         assertTrue(bombed.body().contains("\"verdict\":\"unknown\""), bombed.body());
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(management + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = service.metrics();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("pwcheck_upstream_failures_total{cause=\"too_large\"") && !l.endsWith(" 0.0")),
                 () -> metrics.lines().filter(l -> l.startsWith("pwcheck_upstream_failures_total")).toList().toString());
 
-        assertTrue(service.isAlive(), () -> read(log));
-        assertEquals("{\"verdict\":\"breached\",\"count\":42}", check(base, HEALTHY).body(), () -> read(log));
-        assertEquals(200, status(management + "/q/health/live"));
-        assertTrue(!read(log).contains("OutOfMemoryError"), () -> read(log));
+        assertTrue(service.process().isAlive(), service::log);
+        assertEquals("{\"verdict\":\"breached\",\"count\":42}", service.check(HEALTHY).body(), service::log);
+        assertEquals(200, service.status(service.management() + "/q/health/live"));
+        assertTrue(!service.log().contains("OutOfMemoryError"), service::log);
     }
 
     /** {@code size} zero bytes, gzipped (1 GiB of zeros is about a megabyte). */
@@ -134,40 +116,5 @@ class GzipBombIT {
             lastFour = (lastFour << 8) | b;
         }
         return head.toString();
-    }
-
-    private void awaitReady(String management, Path log) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < until) {
-            if (status(management + "/q/health/ready") == 200) {
-                return;
-            }
-            assertTrue(service.isAlive(), () -> "the service stopped: " + read(log));
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the service did not get ready: " + read(log));
-    }
-
-    private HttpResponse<String> check(String base, String password) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/passwords/check")).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + password + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private int status(String url) throws InterruptedException {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log)";
-        }
     }
 }
