@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * One lookup in a mirror store (index, then a binary search inside one memory-mapped range), for hashes drawn at
  * random over all prefixes, half of them in the corpus and half not. Sample mode, for the p50/p99 the benchmarks
  * page reports, beside plain SHA-1 of a password as the same run's yardstick. {@code store} is the full and the
- * compact store built from the same 50-million-hash corpus; the queries come from the full one ({@code queries}),
- * so both answer the same questions.
+ * compact store and the filter built from the same corpus; the queries come from the full one ({@code queries}), so
+ * all answer the same questions.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -30,7 +30,7 @@ public class MirrorLookupBenchmark {
 
     private static final int QUERIES = 1 << 16;
 
-    @Param({ "target/bench-mirror/full/sha1.pwstore", "target/bench-mirror/compact/sha1.pwstore" })
+    @Param({ "target/bench-mirror/full/sha1.pwstore", "target/bench-mirror/compact/sha1.pwstore", "target/bench-mirror/filter/sha1.pwstore" })
     String store;
 
     @Param("target/bench-mirror/full/sha1.pwstore")
