@@ -5,10 +5,8 @@ import dev.pwcheck.range.HashMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
@@ -77,7 +75,7 @@ final class FilterWriter {
                 ByteBuffer out = ByteBuffer.allocate(built.fingerprints().length * 2);
                 out.asShortBuffer().put(built.fingerprints());
                 fingerprintsCrc.update(out.duplicate());
-                writeFully(channel, out, at);
+                StoreWriter.writeFully(channel, out, at);
                 BinaryFuse16.Params p = built.params();
                 table.putLong(p.seed()).putInt(p.segmentLength()).putInt(p.segmentCountLength()).putInt(p.arrayLength()).putInt(n).putLong(at);
                 at += out.capacity();
@@ -87,29 +85,15 @@ final class FilterWriter {
             table.flip();
             CRC32C meta = new CRC32C();
             meta.update(table.duplicate());
-            writeFully(channel, table, FilterFormat.SHARDS_AT);
-            ByteBuffer header = ByteBuffer.allocate(StoreFormat.HEADER_BYTES);
-            header.put(StoreFormat.MAGIC)
-                    .putInt(StoreFormat.H_VERSION, StoreFormat.VERSION)
-                    .put(StoreFormat.H_MODE, StoreFormat.modeByte(mode))
-                    .put(StoreFormat.H_WIDTH, (byte) FilterFormat.FINGERPRINT_BYTES)
-                    .put(StoreFormat.H_KIND, (byte) StoreFormat.Kind.FILTER.ordinal())
-                    .putLong(StoreFormat.H_RECORDS, keys)
+            StoreWriter.writeFully(channel, table, FilterFormat.SHARDS_AT);
+            ByteBuffer header = StoreFormat.header(mode, FilterFormat.FINGERPRINT_BYTES, StoreFormat.Kind.FILTER, keys,
+                            (int) fingerprintsCrc.getValue(), (int) meta.getValue())
                     .putInt(FilterFormat.H_SHARD_BITS, shardBits)
-                    .putLong(StoreFormat.H_CREATED, System.currentTimeMillis())
-                    .putInt(StoreFormat.H_RECORDS_CRC, (int) fingerprintsCrc.getValue())
-                    .putInt(StoreFormat.H_META_CRC, (int) meta.getValue())
                     .putInt(FilterFormat.H_MIN_COUNT, minCount);
-            header.clear();
-            writeFully(channel, header, 0);
+            StoreWriter.writeFully(channel, header, 0);
             channel.force(true);
             long bytes = channel.size();
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-            StoreWriter.syncDirectory(absolute.getParent());
+            StoreWriter.replace(temp, absolute);
             done = true;
             return new Summary(keys, shards, bytes, (System.nanoTime() - start) / 1_000_000);
         } catch (IOException e) {
@@ -122,13 +106,6 @@ final class FilterWriter {
                     // nothing more to do: the target was never touched
                 }
             }
-        }
-    }
-
-    private static void writeFully(FileChannel channel, ByteBuffer bytes, long at) throws IOException {
-        long position = at;
-        while (bytes.hasRemaining()) {
-            position += channel.write(bytes, position);
         }
     }
 }

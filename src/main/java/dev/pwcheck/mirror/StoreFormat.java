@@ -108,6 +108,25 @@ public final class StoreFormat {
         return modes[value];
     }
 
+    /**
+     * The header fields every kind shares (magic, version, mode, width, kind, record count, created-at, the two
+     * checksums); a writer adds its own fields to the buffer before writing it at offset 0.
+     */
+    static java.nio.ByteBuffer header(HashMode mode, int width, Kind kind, long records, int recordsCrc, int metaCrc) {
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(HEADER_BYTES);
+        header.put(MAGIC)
+                .putInt(H_VERSION, VERSION)
+                .put(H_MODE, modeByte(mode))
+                .put(H_WIDTH, (byte) width)
+                .put(H_KIND, (byte) kind.ordinal())
+                .putLong(H_RECORDS, records)
+                .putLong(H_CREATED, System.currentTimeMillis())
+                .putInt(H_RECORDS_CRC, recordsCrc)
+                .putInt(H_META_CRC, metaCrc);
+        header.clear();
+        return header;
+    }
+
     static long overflowAt(long records, int width) {
         return RECORDS_AT + records * width;
     }

@@ -177,28 +177,13 @@ final class StoreWriter implements Closeable {
             writeFully(ByteBuffer.wrap(presence), StoreFormat.PRESENCE_AT);
             writeFully(overflowBytes, StoreFormat.overflowAt(records, width));
 
-            ByteBuffer header = ByteBuffer.allocate(StoreFormat.HEADER_BYTES);
-            header.put(StoreFormat.MAGIC)
-                    .putInt(StoreFormat.H_VERSION, StoreFormat.VERSION)
-                    .put(StoreFormat.H_MODE, StoreFormat.modeByte(mode))
-                    .put(StoreFormat.H_WIDTH, (byte) width)
-                    .put(StoreFormat.H_KIND, (byte) kind.ordinal())
+            ByteBuffer header = StoreFormat.header(mode, width, kind, records, (int) recordsCrc.getValue(), (int) metaCrc.getValue())
                     .put(StoreFormat.H_SUBSET, (byte) (subset ? 1 : 0))
-                    .putLong(StoreFormat.H_RECORDS, records)
-                    .putInt(StoreFormat.H_OVERFLOW, overflowPairs)
-                    .putLong(StoreFormat.H_CREATED, System.currentTimeMillis())
-                    .putInt(StoreFormat.H_RECORDS_CRC, (int) recordsCrc.getValue())
-                    .putInt(StoreFormat.H_META_CRC, (int) metaCrc.getValue());
-            header.clear();
+                    .putInt(StoreFormat.H_OVERFLOW, overflowPairs);
             writeFully(header, 0);
             channel.force(true);
             channel.close();
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new StoreException("the file system of " + target.getParent() + " cannot rename atomically", e);
-            }
-            syncDirectory(target.getParent());
+            replace(temp, target);
             committed = true;
             return target;
         } catch (IOException e) {
@@ -220,10 +205,27 @@ final class StoreWriter implements Closeable {
     }
 
     private void writeFully(ByteBuffer bytes, long at) throws IOException {
+        writeFully(channel, bytes, at);
+    }
+
+    static void writeFully(FileChannel channel, ByteBuffer bytes, long at) throws IOException {
         long position = at;
         while (bytes.hasRemaining()) {
             position += channel.write(bytes, position);
         }
+    }
+
+    /**
+     * Renames the complete, synced {@code temp} over {@code target} in one step and makes the rename durable; a file
+     * system that cannot rename atomically is refused, since the service could otherwise load half a file.
+     */
+    static void replace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new StoreException("the file system of " + target.getParent() + " cannot rename atomically", e);
+        }
+        syncDirectory(target.getParent());
     }
 
     /** Makes the rename itself durable: without it a power cut can bring back the old directory entry. */
