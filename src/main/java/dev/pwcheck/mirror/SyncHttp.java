@@ -125,11 +125,7 @@ final class SyncHttp implements Closeable {
         }
         AnswerBody body;
         try {
-            long declared = declaredLength(response.getHeader(HttpHeaders.CONTENT_LENGTH));
-            if (declared > maxBytes) {
-                throw new UpstreamException(dev.pwcheck.upstream.FailureCause.TOO_LARGE, "range answer declares over " + maxBytes + " bytes");
-            }
-            body = AnswerBody.forEncoding(response.getHeader(HttpHeaders.CONTENT_ENCODING), maxBytes, (int) declared);
+            body = AnswerBody.forAnswer(response.getHeader(HttpHeaders.CONTENT_ENCODING), response.getHeader(HttpHeaders.CONTENT_LENGTH), maxBytes);
         } catch (UpstreamException e) {
             answer.completeExceptionally(e);
             response.request().reset();
@@ -161,14 +157,6 @@ final class SyncHttp implements Closeable {
                 answer.completeExceptionally(e);
             }
         });
-    }
-
-    private static long declaredLength(String header) {
-        try {
-            return header == null ? -1 : Long.parseLong(header.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     @Override

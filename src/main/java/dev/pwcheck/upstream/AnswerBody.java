@@ -25,6 +25,25 @@ public interface AnswerBody {
 
     int length();
 
+    /**
+     * The body of a 200 as its headers describe it: refused before a byte is read when its Content-Length is over the
+     * cap (as sent: a gzip body is then capped again on its decoded bytes), sized from it when it has one.
+     */
+    static AnswerBody forAnswer(String contentEncoding, String contentLength, int cap) {
+        long declared = -1;
+        if (contentLength != null) {
+            try {
+                declared = Long.parseLong(contentLength.trim());
+            } catch (NumberFormatException e) {
+                declared = -1;
+            }
+        }
+        if (declared > cap) {
+            throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer declares over " + cap + " bytes");
+        }
+        return forEncoding(contentEncoding, cap, (int) declared);
+    }
+
     /** @param declaredLength the Content-Length (at most the cap), or -1 when the answer declared none */
     static AnswerBody forEncoding(String contentEncoding, int cap, int declaredLength) {
         if (contentEncoding == null || contentEncoding.isBlank() || contentEncoding.trim().equalsIgnoreCase("identity")) {

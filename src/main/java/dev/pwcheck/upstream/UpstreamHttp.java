@@ -225,11 +225,7 @@ public class UpstreamHttp {
             int cap = config.maxBodyBytes();
             String encoding = response.getHeader(HttpHeaders.CONTENT_ENCODING);
             try {
-                long declared = declaredLength(response.getHeader(HttpHeaders.CONTENT_LENGTH));
-                if (declared > cap) {
-                    throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer declares over " + cap + " bytes");
-                }
-                body = AnswerBody.forEncoding(encoding, cap, (int) declared);
+                body = AnswerBody.forAnswer(encoding, response.getHeader(HttpHeaders.CONTENT_LENGTH), cap);
             } catch (UpstreamException e) {
                 fail(e);
                 return;
@@ -306,16 +302,5 @@ public class UpstreamHttp {
                 || failure.getClass().getName().startsWith("io.netty.handler.codec.http2.Http2Exception")
                 || failure instanceof IOException && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("reset")
                 || failure instanceof IOException && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("closed");
-    }
-
-    private static long declaredLength(String header) {
-        if (header == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(header.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }
