@@ -26,7 +26,39 @@ public final class Hex {
         }
     }
 
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle INT_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
+
     private Hex() {
+    }
+
+    /**
+     * Packs the 8 hex digits (any case) at {@code src[from]} into 4 bytes at {@code dst[at]}, testing and converting
+     * all 8 at once in one long (SWAR): a range answer is 35 digits a line, and this is most of what a sync computes.
+     * {@code src} must hold 8 bytes from {@code from}.
+     *
+     * @return false when one of them is not a hex digit ({@code dst} is then left as it was)
+     */
+    public static boolean pack8(byte[] src, int from, byte[] dst, int at) {
+        long x = (long) LONG_LE.get(src, from);
+        // Each byte's top bit marks its test; adding to a byte below 0x80 never carries into the next one.
+        long digit = (x + 0x50 * ONES) & ~(x + 0x46 * ONES) & HIGHS; // '0'..'9'
+        long lower = x | 0x20 * ONES;
+        long letter = (lower + 0x1F * ONES) & ~(lower + 0x19 * ONES) & HIGHS; // 'a'..'f', either case
+        if ((x & HIGHS) != 0 || (digit | letter) != HIGHS) {
+            return false;
+        }
+        long nibbles = (x & 0x0F * ONES) + (letter >>> 7) * 9;
+        // Byte i holds the nibble of digit i: pairs become bytes (first digit high), then the 4 bytes close up.
+        long pairs = ((nibbles & 0x000F_000F_000F_000FL) << 4) | ((nibbles >>> 8) & 0x000F_000F_000F_000FL);
+        pairs = (pairs | pairs >>> 8) & 0x0000_FFFF_0000_FFFFL;
+        pairs = (pairs | pairs >>> 16) & 0xFFFF_FFFFL;
+        INT_LE.set(dst, at, (int) pairs);
+        return true;
     }
 
     /** Value of one hex digit, any case, or -1 when {@code c} is not one. */

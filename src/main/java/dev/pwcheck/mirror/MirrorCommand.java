@@ -197,7 +197,8 @@ public final class MirrorCommand implements Callable<Integer> {
             long start = System.nanoTime();
             Path written = sync.run(into);
             RangeSync.Summary summary = sync.summary();
-            out().printf(Locale.ROOT, "Synced in %.1f s: %s%,d bytes of range answers received%n", (System.nanoTime() - start) / 1e9,
+            out().printf(Locale.ROOT, "Synced in %.1f s (fetching %.1f s, then finishing the store %.1f s): %s%,d bytes of range answers received%n",
+                    (System.nanoTime() - start) / 1e9, summary.fetching().toMillis() / 1e3, summary.writing().toMillis() / 1e3,
                     summary.refresh() ? String.format(Locale.ROOT, "%,d ranges changed, %,d unchanged (304); ", summary.changed(), summary.unchanged()) : "",
                     summary.wireBytes());
             if (format.kind == StoreFormat.Kind.FILTER) {

@@ -325,6 +325,20 @@ public final class MirrorStore {
         into[keyBytes - 1] &= (byte) 0xF0;
     }
 
+    /** Copies {@code n} whole records from {@code first} on, as stored (key and count bits), into {@code into} at {@code to}. */
+    void copyRecords(long first, int n, byte[] into, int to) {
+        long at = recordAt(first);
+        long end = at + (long) n * width;
+        while (at < end) {
+            int segment = (int) (at >>> SEGMENT_SHIFT);
+            int offset = (int) (at & SEGMENT_MASK);
+            int chunk = (int) Math.min(end - at, (1L << SEGMENT_SHIFT) - offset);
+            segments[segment].get(offset, into, to, chunk);
+            at += chunk;
+            to += chunk;
+        }
+    }
+
     /** The first record of {@code prefix}'s range; {@code rangeStart(prefix + 1)} is one past its last. */
     long rangeStart(int prefix) {
         return Integer.toUnsignedLong(intAt(StoreFormat.INDEX_AT + 4L * prefix));

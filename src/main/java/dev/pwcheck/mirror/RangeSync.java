@@ -13,12 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Downloads every range of a corpus from the upstream into a store: a bounded number of requests at a time, each
@@ -58,6 +58,8 @@ final class RangeSync {
     /** The store being refreshed and its ETags; null and empty for a first sync. */
     private MirrorStore previous;
     private EtagIndex previousEtags = new EtagIndex();
+    private long fetchNanos;
+    private long writeNanos;
 
     RangeSync(Settings settings, Progress progress, PrintStream log) {
         this.settings = settings;
@@ -68,11 +70,11 @@ final class RangeSync {
     }
 
     /** What the last run did, for its summary. */
-    record Summary(int changed, int unchanged, long wireBytes, boolean refresh) {
+    record Summary(int changed, int unchanged, long wireBytes, boolean refresh, Duration fetching, Duration writing) {
     }
 
     Summary summary() {
-        return new Summary(changed.get(), unchanged.get(), http.wireBytes(), previous != null);
+        return new Summary(changed.get(), unchanged.get(), http.wireBytes(), previous != null, Duration.ofNanos(fetchNanos), Duration.ofNanos(writeNanos));
     }
 
     Path run(Path dir) throws IOException, InterruptedException {
@@ -117,11 +119,31 @@ final class RangeSync {
             if (todo.length < wanted) {
                 log.printf(Locale.ROOT, "Resuming: %,d of %,d ranges are already in %s%n", wanted - todo.length, wanted, journalFile);
             }
-            fetchAll(todo, journal);
-            progress.finish();
-            journal.force();
-            log.println("All ranges fetched; writing the store");
-            Path store = write(dir, journal);
+            long fetchStart = System.nanoTime();
+            EtagIndex etags = new EtagIndex();
+            Path written;
+            try (StoreWriter writer = new StoreWriter(dir.resolve(StoreFormat.fileName(settings.mode())), settings.mode(), settings.kind(), false)) {
+                StoreFrontier frontier = new StoreFrontier(journal, settings.first(), settings.last(), (prefix, entry) -> {
+                    etags.put(prefix, entry.etag());
+                    writer.beginRange(prefix);
+                    if (entry.notModified()) {
+                        copyPrevious(prefix, writer);
+                    } else {
+                        writer.addRange(entry.range());
+                    }
+                });
+                fetchAll(todo, journal, frontier);
+                progress.finish();
+                fetchNanos = System.nanoTime() - fetchStart;
+                log.println("All ranges fetched; finishing the store");
+                long writeStart = System.nanoTime();
+                frontier.finish();
+                written = writer.commit();
+                // After the store, never before: ETags newer than the store they sit beside would keep ranges it lacks.
+                etags.writeFor(MirrorStore.open(written, false));
+                writeNanos = System.nanoTime() - writeStart;
+            }
+            Path store = written;
             journal.delete();
             if (previous != null) {
                 log.printf(Locale.ROOT, "Refreshed: %,d ranges changed, %,d unchanged (304)%n", changed.get(), unchanged.get());
@@ -130,94 +152,157 @@ final class RangeSync {
         }
     }
 
-    private void fetchAll(int[] todo, SyncJournal journal) throws IOException, InterruptedException {
-        AtomicInteger next = new AtomicInteger();
-        AtomicReference<String> failure = new AtomicReference<>();
-        ExecutorService workers = Executors.newFixedThreadPool(settings.concurrency(), daemon("sync-worker"));
-        for (int w = 0; w < settings.concurrency(); w++) {
-            workers.execute(() -> {
-                int i;
-                while (failure.get() == null && (i = next.getAndIncrement()) < todo.length) {
-                    try {
-                        int prefix = todo[i];
-                        String etag = previous != null && previous.holds(prefix) ? previousEtags.get(prefix) : null;
-                        Fetched fetched = fetch(prefix, etag);
-                        if (fetched.range() == null) {
-                            journal.appendNotModified(prefix, fetched.etag());
-                            unchanged.incrementAndGet();
-                        } else {
-                            journal.append(prefix, fetched.range(), fetched.etag());
-                            changed.incrementAndGet();
-                        }
-                        progress.advance(1);
-                    } catch (SyncFailure e) {
-                        failure.compareAndSet(null, e.getMessage());
-                    } catch (IOException e) {
-                        failure.compareAndSet(null, "cannot write the journal: " + e.getMessage());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            });
+    /**
+     * What became of one range: fetched (or answered 304), given up on with a reason, or abandoned without one (a
+     * retry not made because the sync is stopping).
+     */
+    private record Arrival(int prefix, Fetched fetched, String failure) {
+    }
+
+    /**
+     * Keeps {@code concurrency} ranges in flight until every one in {@code todo} is in. Requests are sent and answers
+     * parsed on the HTTP client's event loops; this thread journals each range, writes it into the store through the
+     * frontier, and only then sends the next request, so that a kill never loses more than the ranges in flight.
+     */
+    private void fetchAll(int[] todo, SyncJournal journal, StoreFrontier frontier) throws IOException, InterruptedException {
+        LinkedBlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
+        Set<Retry> waiting = ConcurrentHashMap.newKeySet();
+        frontier.advance();
+        int issued = 0;
+        int inFlight = 0;
+        String failure = null;
+        StoreException storeFailure = null;
+        for (; issued < Math.min(settings.concurrency(), todo.length); issued++, inFlight++) {
+            start(todo[issued], arrivals, waiting);
         }
-        workers.shutdown();
         long lastForce = System.nanoTime();
-        while (!workers.awaitTermination(250, TimeUnit.MILLISECONDS)) {
-            progress.tick();
+        while (inFlight > 0) {
+            Arrival arrival = arrivals.poll(250, TimeUnit.MILLISECONDS);
             if (System.nanoTime() - lastForce > 2_000_000_000L) {
                 journal.force();
                 lastForce = System.nanoTime();
             }
+            if (arrival == null) {
+                progress.tick();
+                continue;
+            }
+            inFlight--;
+            if (arrival.fetched() == null) {
+                failure = failure == null ? arrival.failure() : failure;
+            } else {
+                try {
+                    keep(arrival, journal, frontier);
+                } catch (IOException e) {
+                    failure = failure == null ? "cannot write the journal: " + e.getMessage() : failure;
+                } catch (StoreException e) {
+                    storeFailure = storeFailure == null ? e : storeFailure;
+                }
+            }
+            if (failure == null && storeFailure == null && issued < todo.length) {
+                start(todo[issued++], arrivals, waiting);
+                inFlight++;
+            } else if ((failure != null || storeFailure != null) && stopping.compareAndSet(false, true)) {
+                // Retries waiting out a back-off are not made: the ranges in them are fetched by the next run.
+                for (Retry retry : waiting) {
+                    if (waiting.remove(retry)) {
+                        http.cancel(retry.timer);
+                        inFlight--;
+                    }
+                }
+            }
         }
-        if (failure.get() != null) {
-            journal.force();
-            throw new StoreException("sync stopped: " + failure.get() + ". " + journal.entries()
+        journal.force();
+        if (storeFailure != null) {
+            throw storeFailure;
+        }
+        if (failure != null) {
+            throw new StoreException("sync stopped: " + failure + ". " + journal.entries()
                     + " ranges are saved; run the same command again to resume");
         }
+    }
+
+    /** Journals a fetched range (once this returns a kill no longer loses it) and hands it to the store. */
+    private void keep(Arrival arrival, SyncJournal journal, StoreFrontier frontier) throws IOException {
+        Fetched fetched = arrival.fetched();
+        if (fetched.range() == null) {
+            journal.appendNotModified(arrival.prefix(), fetched.etag());
+            unchanged.incrementAndGet();
+        } else {
+            journal.append(arrival.prefix(), fetched.range(), fetched.etag());
+            changed.incrementAndGet();
+        }
+        progress.advance(1);
+        frontier.arrived(arrival.prefix(), new SyncJournal.Entry(fetched.range(), fetched.etag()));
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** A retry waiting out its back-off. */
+    private static final class Retry {
+        volatile long timer;
     }
 
     /** A range as fetched (null when the upstream answered 304), with the ETag it came with. */
     private record Fetched(CompactRange range, String etag) {
     }
 
-    private Fetched fetch(int prefix, String etag) throws InterruptedException {
+    private void start(int prefix, LinkedBlockingQueue<Arrival> arrivals, Set<Retry> waiting) {
+        String etag = previous != null && previous.holds(prefix) ? previousEtags.get(prefix) : null;
         String name = String.format(Locale.ROOT, "%05X", prefix);
         String path = "/range/" + name + (settings.mode() == HashMode.SHA1 ? "" : "?mode=" + settings.mode().wire());
-        String lastProblem = "";
-        for (int attempt = 0; ; attempt++) {
+        attempt(prefix, name, path, etag, 0, arrivals, waiting);
+    }
+
+    /**
+     * One try at a range, on an event loop: a 200 is parsed there and validated like any upstream answer, a 304
+     * keeps the stored range, 429 and 5xx and a failed or invalid answer are tried again after a back-off (or the
+     * {@code Retry-After} asked for), any other status stops the sync.
+     */
+    private void attempt(int prefix, String name, String path, String etag, int attempt, LinkedBlockingQueue<Arrival> arrivals,
+            Set<Retry> waiting) {
+        http.send(path, etag, (answer, failed) -> {
+            String problem;
             Duration wait = null;
-            try {
-                SyncHttp.Answer answer = http.get(path, etag);
-                int status = answer.status();
-                if (status == 200) {
-                    try {
-                        return new Fetched(parser.parse(answer.body(), answer.length()), answer.etag());
-                    } catch (UpstreamException e) {
-                        lastProblem = "an invalid answer (" + e.getMessage() + ")";
-                    }
-                } else if (status == 304 && etag != null) {
-                    return new Fetched(null, answer.etag() != null ? answer.etag() : etag);
-                } else if (status == 429 || status >= 500) {
-                    lastProblem = "HTTP " + status;
-                    wait = retryAfter(answer.retryAfter()).orElse(null);
-                } else {
-                    throw new SyncFailure("range " + name + " answered HTTP " + status + ", which retrying will not fix");
+            if (answer == null) {
+                problem = failed.invalidAnswer() ? "an invalid answer (" + failed.message() + ")" : failed.message();
+            } else if (answer.status() == 200) {
+                try {
+                    arrivals.add(new Arrival(prefix, new Fetched(parser.parse(answer.body(), answer.length()), answer.etag()), null));
+                    return;
+                } catch (UpstreamException e) {
+                    problem = "an invalid answer (" + e.getMessage() + ")";
                 }
-            } catch (UpstreamException e) {
-                lastProblem = "an invalid answer (" + e.getMessage() + ")";
-            } catch (IOException e) {
-                lastProblem = e.getMessage();
+            } else if (answer.status() == 304 && etag != null) {
+                arrivals.add(new Arrival(prefix, new Fetched(null, answer.etag() != null ? answer.etag() : etag), null));
+                return;
+            } else if (answer.status() == 429 || answer.status() >= 500) {
+                problem = "HTTP " + answer.status();
+                wait = retryAfter(answer.retryAfter()).orElse(null);
+            } else {
+                arrivals.add(new Arrival(prefix, null, "range " + name + " answered HTTP " + answer.status() + ", which retrying will not fix"));
+                return;
             }
             if (attempt >= settings.retries()) {
-                throw new SyncFailure("range " + name + " failed " + (attempt + 1) + " times, last with " + lastProblem);
+                arrivals.add(new Arrival(prefix, null, "range " + name + " failed " + (attempt + 1) + " times, last with " + problem));
+                return;
+            }
+            if (stopping.get()) {
+                arrivals.add(new Arrival(prefix, null, null));
+                return;
             }
             if (wait == null) {
                 long capMillis = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(attempt, 16));
                 wait = Duration.ofMillis(ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1));
             }
-            Thread.sleep(wait.toMillis());
-        }
+            // Claimed once, by the timer (the retry is made) or by a stopping sync (it is not): never both, never neither.
+            Retry retry = new Retry();
+            waiting.add(retry);
+            retry.timer = http.later(wait, () -> {
+                if (waiting.remove(retry)) {
+                    attempt(prefix, name, path, etag, attempt + 1, arrivals, waiting);
+                }
+            });
+        });
     }
 
     private static Optional<Duration> retryAfter(String value) {
@@ -232,58 +317,12 @@ final class RangeSync {
         }
     }
 
-    private Path write(Path dir, SyncJournal journal) throws IOException {
-        EtagIndex etags = new EtagIndex();
-        Path written;
-        try (StoreWriter writer = new StoreWriter(dir.resolve(StoreFormat.fileName(settings.mode())), settings.mode(), settings.kind(), false)) {
-            byte[] suffix = new byte[settings.mode().suffixBytes()];
-            for (int prefix = settings.first(); prefix <= settings.last(); prefix++) {
-                SyncJournal.Entry entry = journal.read(prefix);
-                etags.put(prefix, entry.etag());
-                writer.beginRange(prefix);
-                if (entry.notModified()) {
-                    copyPrevious(prefix, writer, suffix);
-                    continue;
-                }
-                CompactRange range = entry.range();
-                for (int i = 0; i < range.size(); i++) {
-                    range.packedSuffixAt(i, suffix);
-                    writer.add(suffix, 0, range.countAt(i));
-                }
-            }
-            written = writer.commit();
-        }
-        // After the store, never before: ETags newer than the store they sit beside would keep ranges it lacks.
-        etags.writeFor(MirrorStore.open(written, false));
-        return written;
-    }
-
-    /** Copies the range of {@code prefix} from the store being refreshed, record by record (full or compact keys). */
-    private void copyPrevious(int prefix, StoreWriter writer, byte[] suffix) {
+    /** Copies the range of {@code prefix} from the store being refreshed, as it is stored there. */
+    private void copyPrevious(int prefix, StoreWriter writer) {
         if (previous == null || !previous.holds(prefix)) {
             throw new StoreException("range " + String.format(Locale.ROOT, "%05X", prefix)
                     + " was answered 304 but the store being refreshed no longer holds it; remove " + "the journal and sync again");
         }
-        for (long r = previous.rangeStart(prefix), end = previous.rangeStart(prefix + 1); r < end; r++) {
-            java.util.Arrays.fill(suffix, (byte) 0);
-            previous.keyAt(r, suffix);
-            writer.add(suffix, 0, previous.countAt(r));
-        }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    /** A range that cannot be had: stops the sync (what was fetched stays in the journal). */
-    private static final class SyncFailure extends RuntimeException {
-        SyncFailure(String message) {
-            super(message);
-        }
+        writer.copyRange(previous, prefix);
     }
 }

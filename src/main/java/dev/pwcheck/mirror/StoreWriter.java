@@ -1,5 +1,6 @@
 package dev.pwcheck.mirror;
 
+import dev.pwcheck.range.CompactRange;
 import dev.pwcheck.range.HashMode;
 
 import java.io.Closeable;
@@ -53,6 +54,8 @@ final class StoreWriter implements Closeable {
     private long records;
     private int prefix = -1;
     private boolean rangeEmpty;
+    /** The current range was added whole ({@link #addRange}, {@link #copyRange}): no single hash may follow. */
+    private boolean wholeRange;
     private boolean committed;
 
     StoreWriter(Path target, HashMode mode) {
@@ -92,6 +95,7 @@ final class StoreWriter implements Closeable {
         prefix = next;
         presence[next >>> 3] |= (byte) (1 << (next & 7));
         rangeEmpty = true;
+        wholeRange = false;
     }
 
     /**
@@ -104,6 +108,9 @@ final class StoreWriter implements Closeable {
         }
         if (count < 1) {
             throw new StoreException("a count must be at least 1");
+        }
+        if (wholeRange) {
+            throw new StoreException("a whole range must be the only content of its range");
         }
         if (!rangeEmpty && Arrays.compareUnsigned(packedSuffix, at, at + suffixBytes, lastSuffix, 0, suffixBytes) <= 0) {
             throw new StoreException("hashes are not in strictly increasing order");
@@ -136,25 +143,133 @@ final class StoreWriter implements Closeable {
             return;
         }
         pending = false;
-        if (records >= 0xFFFF_FFFFL) {
-            throw new StoreException("more hashes than a store holds (2^32 - 1)");
-        }
-        int inline = pendingCount > StoreFormat.MAX_INLINE_COUNT ? StoreFormat.OVERFLOW_MARK : pendingCount;
-        if (inline == StoreFormat.OVERFLOW_MARK) {
-            if (overflowPairs * 2 + 2 > overflow.length) {
-                overflow = Arrays.copyOf(overflow, overflow.length * 2);
-            }
-            overflow[overflowPairs * 2] = (int) records;
-            overflow[overflowPairs * 2 + 1] = pendingCount;
-            overflowPairs++;
-        }
+        int inline = inlineCount(pendingCount);
         if (buffer.remaining() < width) {
             flush();
         }
-        buffer.put(pendingKey, 0, keyBytes - 1);
-        buffer.put((byte) ((pendingKey[keyBytes - 1] & 0xF0) | (inline >>> 8)));
-        buffer.put((byte) inline);
+        byte[] out = buffer.array();
+        int at = buffer.position();
+        System.arraycopy(pendingKey, 0, out, at, keyBytes - 1);
+        out[at + keyBytes - 1] = (byte) ((pendingKey[keyBytes - 1] & 0xF0) | (inline >>> 8));
+        out[at + keyBytes] = (byte) inline;
+        buffer.position(at + width);
         records++;
+    }
+
+    /**
+     * The count as the next record holds it: itself, or the overflow mark with the count put in the overflow table.
+     * Also where the record count is capped, since every record passes here first.
+     */
+    private int inlineCount(int count) {
+        if (records >= 0xFFFF_FFFFL) {
+            throw new StoreException("more hashes than a store holds (2^32 - 1)");
+        }
+        if (count <= StoreFormat.MAX_INLINE_COUNT) {
+            return count;
+        }
+        if (overflowPairs * 2 + 2 > overflow.length) {
+            overflow = Arrays.copyOf(overflow, overflow.length * 2);
+        }
+        overflow[overflowPairs * 2] = (int) records;
+        overflow[overflowPairs * 2 + 1] = count;
+        overflowPairs++;
+        return StoreFormat.OVERFLOW_MARK;
+    }
+
+    /**
+     * Adds a whole range, as the range just begun and nothing else. A {@link CompactRange} is strictly sorted with
+     * counts of at least 1 by construction, so this writes its records in one loop without {@link #add}'s per-hash
+     * checks: the sync's store is most of its work after the parse.
+     */
+    void addRange(CompactRange range) {
+        startWholeRange();
+        int size = range.size();
+        if (size == 0) {
+            return;
+        }
+        byte[] in = range.copyOfRecords();
+        int inWidth = suffixBytes + Integer.BYTES;
+        for (int i = 0, from = 0; i < size; i++, from += inWidth) {
+            int count = (in[from + suffixBytes] & 0xFF) << 24 | (in[from + suffixBytes + 1] & 0xFF) << 16
+                    | (in[from + suffixBytes + 2] & 0xFF) << 8 | in[from + suffixBytes + 3] & 0xFF;
+            if (kind == StoreFormat.Kind.COMPACT) {
+                // Keys are the first 64 bits: neighbours may share one, and the pending record merges them.
+                if (pending && sameKey(in, from - inWidth, from)) {
+                    pendingCount = Math.max(pendingCount, count);
+                    merged++;
+                    continue;
+                }
+                writePending();
+                System.arraycopy(in, from, pendingKey, 0, keyBytes);
+                pendingKey[keyBytes - 1] &= (byte) 0xF0;
+                pendingCount = count;
+                pending = true;
+                continue;
+            }
+            int inline = inlineCount(count);
+            if (buffer.remaining() < width) {
+                flush();
+            }
+            byte[] out = buffer.array();
+            int at = buffer.position();
+            System.arraycopy(in, from, out, at, keyBytes - 1);
+            out[at + keyBytes - 1] = (byte) ((in[from + keyBytes - 1] & 0xF0) | (inline >>> 8));
+            out[at + keyBytes] = (byte) inline;
+            buffer.position(at + width);
+            records++;
+        }
+    }
+
+    /**
+     * Adds the range of {@code prefix} from {@code source}, a verified store of this store's corpus and kind, as the
+     * range just begun and nothing else: its records are copied as they are (a refresh keeps an unchanged range
+     * this way), and only counts in the source's overflow table are looked up.
+     */
+    void copyRange(MirrorStore source, int prefix) {
+        if (source.mode() != mode || source.kind() != kind) {
+            throw new StoreException("a range can only be copied from a store of the same corpus and kind");
+        }
+        startWholeRange();
+        long first = source.rangeStart(prefix);
+        long end = source.rangeStart(prefix + 1);
+        for (long r = first; r < end; ) {
+            if (buffer.remaining() < width) {
+                flush();
+            }
+            int n = (int) Math.min(end - r, buffer.remaining() / width);
+            byte[] out = buffer.array();
+            int start = buffer.position();
+            source.copyRecords(r, n, out, start);
+            for (int i = 0; i < n; i++) {
+                int at = start + i * width + keyBytes - 1;
+                if (((out[at] & 0x0F) << 8 | out[at + 1] & 0xFF) == StoreFormat.OVERFLOW_MARK) {
+                    inlineCount(source.countAt(r + i));
+                } else if (records >= 0xFFFF_FFFFL) {
+                    throw new StoreException("more hashes than a store holds (2^32 - 1)");
+                }
+                records++;
+            }
+            buffer.position(start + n * width);
+            r += n;
+        }
+    }
+
+    /** A whole range goes alone into the range just begun: the per-hash order check of {@link #add} does not cover it. */
+    private void startWholeRange() {
+        if (prefix < 0) {
+            throw new StoreException("a record came before any range");
+        }
+        if (!rangeEmpty) {
+            throw new StoreException("a whole range must be the only content of its range");
+        }
+        writePending();
+        rangeEmpty = false;
+        wholeRange = true;
+    }
+
+    private boolean sameKey(byte[] in, int a, int b) {
+        return Arrays.equals(in, a, a + keyBytes - 1, in, b, b + keyBytes - 1)
+                && (in[a + keyBytes - 1] & 0xF0) == (in[b + keyBytes - 1] & 0xF0);
     }
 
     /** Writes index, presence, overflow and header, syncs, and atomically replaces the target. */

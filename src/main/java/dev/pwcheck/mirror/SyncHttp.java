@@ -2,6 +2,9 @@ package dev.pwcheck.mirror;
 
 import dev.pwcheck.upstream.AnswerBody;
 import dev.pwcheck.upstream.UpstreamException;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
@@ -14,20 +17,22 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 import java.io.Closeable;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The HTTP side of {@code mirror sync}: the Vert.x client the service's upstream client is built on, in a Vert.x of
  * its own (the command line starts no service), with a keep-alive connection per request in flight (HTTP/2 over TLS
  * where the upstream offers it), gzip asked for and inflated under the size cap ({@link AnswerBody}, as the service
- * does), and conditional requests. Sync workers block on {@link #get}; the event loops only move bytes.
+ * does), and conditional requests. Answers are handed over on the event loops, where the sync parses them.
  */
 final class SyncHttp implements Closeable {
 
@@ -36,20 +41,27 @@ final class SyncHttp implements Closeable {
     }
 
     private final Vertx vertx;
-    private final HttpClient client;
+    private static final int MAX_LOOPS = 8;
+    private final Lane[] lanes;
+    private final AtomicInteger nextLane = new AtomicInteger();
     private final URI upstream;
     private final String userAgent;
     private final Duration timeout;
     private final int maxBytes;
     private final AtomicLong wireBytes = new AtomicLong();
+    private final String basePath;
+    private static final CharSequence ADD_PADDING = HttpHeaders.createOptimized("Add-Padding");
+    private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
+    private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
 
     SyncHttp(URI upstream, int concurrency, Duration timeout, int maxBytes, String userAgent) {
         this.upstream = upstream;
         this.timeout = timeout;
         this.maxBytes = maxBytes;
         this.userAgent = userAgent;
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())))
-                .setPreferNativeTransport(false));
+        this.basePath = upstream.getRawPath() == null ? "" : upstream.getRawPath();
+        int loops = Math.max(1, Math.min(MAX_LOOPS, Math.min(concurrency, Runtime.getRuntime().availableProcessors())));
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(false));
         boolean https = "https".equalsIgnoreCase(upstream.getScheme());
         HttpClientOptions options = new HttpClientOptions()
                 .setDefaultHost(upstream.getHost())
@@ -61,9 +73,39 @@ final class SyncHttp implements Closeable {
         if (https) {
             options.setSsl(true).setVerifyHost(true).setForceSni(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2);
         }
-        this.client = vertx.httpClientBuilder().with(options)
-                .with(new PoolOptions().setHttp1MaxSize(concurrency).setHttp2MaxSize(Math.max(1, concurrency / 100 + 1)))
-                .build();
+        // One client per event loop, used only from that loop: its connections live there, so an answer is read and
+        // parsed on the loop that sent the request, and the parse spreads over every core.
+        List<Context> contexts = eventLoopContexts(vertx, loops);
+        this.lanes = new Lane[loops];
+        int perLane = (concurrency + loops - 1) / loops;
+        for (int i = 0; i < loops; i++) {
+            lanes[i] = new Lane(contexts.get(i), vertx.httpClientBuilder().with(options)
+                    .with(new PoolOptions().setHttp1MaxSize(perLane).setHttp2MaxSize(Math.max(1, perLane / 100 + 1)))
+                    .build());
+        }
+    }
+
+    /** An event loop and the client used only from it. */
+    private record Lane(Context context, HttpClient client) {
+    }
+
+    /** A context on each of {@code loops} event loops (verticle instances are spread over the loops, one each). */
+    private static List<Context> eventLoopContexts(Vertx vertx, int loops) {
+        List<Context> contexts = new CopyOnWriteArrayList<>();
+        try {
+            vertx.deployVerticle(() -> new AbstractVerticle() {
+                @Override
+                public void start() {
+                    contexts.add(context);
+                }
+            }, new DeploymentOptions().setInstances(loops)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while starting the HTTP client");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StoreException("cannot start the HTTP client: " + e.getMessage(), e);
+        }
+        return contexts;
     }
 
     /** Body bytes received so far, as sent (compressed when gzipped), for the summary. */
@@ -71,47 +113,80 @@ final class SyncHttp implements Closeable {
         return wireBytes.get();
     }
 
+    /** Where an answer goes: exactly one of them is null. Called on an event loop, once. */
+    interface Handler {
+        void answered(Answer answer, Failure failure);
+    }
+
     /**
-     * GETs {@code path} (below the upstream's base), with {@code If-None-Match: etag} when {@code etag} is not null.
-     *
-     * @throws IOException when no answer came (refused, reset, timed out), or the answer could not be read
-     * @throws UpstreamException when a 200's body is too large or badly encoded
+     * Why no answer can be used: the upstream sent one that is invalid (too large, badly encoded), or none came
+     * (refused, reset, timed out).
      */
-    Answer get(String path, String etag) throws IOException, InterruptedException {
+    record Failure(boolean invalidAnswer, String message) {
+    }
+
+    /**
+     * GETs {@code path} (below the upstream's base), with {@code If-None-Match: etag} when {@code etag} is not null,
+     * and hands the answer to {@code handler} on the event loop that read it: the sync parses there, so that no
+     * thread waits on a request and nothing is handed between threads on the way.
+     */
+    void send(String path, String etag, Handler handler) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
-                .setURI((upstream.getRawPath() == null ? "" : upstream.getRawPath()) + path)
+                .setURI(basePath + path)
                 .setIdleTimeout(timeout.toMillis())
                 .putHeader(HttpHeaders.USER_AGENT, userAgent)
-                .putHeader("Add-Padding", "true")
-                .putHeader(HttpHeaders.ACCEPT_ENCODING, "gzip");
+                .putHeader(ADD_PADDING, TRUE)
+                .putHeader(HttpHeaders.ACCEPT_ENCODING, GZIP);
         if (etag != null) {
             request.putHeader(HttpHeaders.IF_NONE_MATCH, etag);
         }
-        client.request(request).onComplete(connected -> {
+        // Past the idle timeout the client fails the request itself; this only catches a body that drips forever.
+        java.util.concurrent.atomic.AtomicReference<io.vertx.core.http.HttpClientRequest> sending = new java.util.concurrent.atomic.AtomicReference<>();
+        long deadline = vertx.setTimer(timeout.toMillis() * 4 + 1000, id -> {
+            if (answer.completeExceptionally(new java.util.concurrent.TimeoutException("no whole answer within " + timeout.multipliedBy(4)))
+                    && sending.get() != null) {
+                sending.get().reset();
+            }
+        });
+        answer.whenComplete((done, failed) -> {
+            vertx.cancelTimer(deadline);
+            if (failed == null) {
+                handler.answered(done, null);
+            } else if (failed instanceof UpstreamException invalid) {
+                handler.answered(null, new Failure(true, invalid.getMessage()));
+            } else {
+                handler.answered(null, new Failure(false, failed instanceof java.util.concurrent.TimeoutException ? failed.getMessage()
+                        : failed.getClass().getSimpleName() + (failed.getMessage() == null ? "" : ": " + failed.getMessage())));
+            }
+        });
+        Lane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
+        lane.context().runOnContext(go -> lane.client().request(request).onComplete(connected -> {
             if (connected.failed()) {
                 answer.completeExceptionally(connected.cause());
                 return;
             }
+            sending.set(connected.result());
             connected.result().send().onComplete(sent -> {
                 if (sent.failed()) {
                     answer.completeExceptionally(sent.cause());
+                } else if (answer.isDone()) {
+                    sent.result().request().reset();
                 } else {
                     read(sent.result(), answer);
                 }
             });
-        });
-        try {
-            // Past the idle timeout the client fails the request itself; this only catches a body that drips forever.
-            return answer.get(timeout.toMillis() * 4 + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UpstreamException upstreamFailure) {
-                throw upstreamFailure;
-            }
-            throw new IOException(e.getCause().getClass().getSimpleName() + (e.getCause().getMessage() == null ? "" : ": " + e.getCause().getMessage()), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("no whole answer within " + timeout.multipliedBy(4));
-        }
+        }));
+    }
+
+    /** Runs {@code action} on an event loop after {@code delay}; the id cancels it. */
+    long later(Duration delay, Runnable action) {
+        return vertx.setTimer(Math.max(1, delay.toMillis()), id -> action.run());
+    }
+
+    /** @return whether the timer was cancelled before it ran */
+    boolean cancel(long timer) {
+        return vertx.cancelTimer(timer);
     }
 
     private void read(HttpClientResponse response, CompletableFuture<Answer> answer) {
@@ -161,7 +236,9 @@ final class SyncHttp implements Closeable {
 
     @Override
     public void close() {
-        client.close();
+        for (Lane lane : lanes) {
+            lane.client().close();
+        }
         vertx.close();
     }
 }

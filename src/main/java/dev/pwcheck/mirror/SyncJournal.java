@@ -45,6 +45,7 @@ final class SyncJournal implements Closeable {
     /** Where each prefix's entry starts, or -1 while it has not been fetched. */
     private final long[] offsets = new long[StoreFormat.PREFIXES];
     private long end;
+    private ByteBuffer entryBuffer = ByteBuffer.allocateDirect(64 << 10);
     private int entries;
 
     private SyncJournal(Path file, HashMode mode, FileChannel channel) {
@@ -118,7 +119,7 @@ final class SyncJournal implements Closeable {
         }
     }
 
-    boolean has(int prefix) {
+    synchronized boolean has(int prefix) {
         return offsets[prefix] >= 0;
     }
 
@@ -133,22 +134,29 @@ final class SyncJournal implements Closeable {
 
     /** As {@link #append(int, CompactRange)}, with the ETag the range came with (null: none). */
     void append(int prefix, CompactRange range, String etag) throws IOException {
-        write(prefix, (byte) 0, etag, range.copyOfRecords());
+        write(prefix, (byte) 0, etag, range);
     }
 
     /** Records that the upstream answered 304 for {@code prefix}: the store being refreshed keeps that range. */
     void appendNotModified(int prefix, String etag) throws IOException {
-        write(prefix, NOT_MODIFIED, etag, new byte[0]);
+        write(prefix, NOT_MODIFIED, etag, null);
     }
 
-    private synchronized void write(int prefix, byte flags, String etag, byte[] records) throws IOException {
+    private synchronized void write(int prefix, byte flags, String etag, CompactRange range) throws IOException {
         byte[] tag = etag == null ? new byte[0] : etag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        int length = 2 + tag.length + records.length;
-        ByteBuffer entry = ByteBuffer.allocate(ENTRY_HEADER + length + 4);
-        entry.putInt(ENTRY_MAGIC).putInt(prefix).putInt(length).put(flags).put((byte) tag.length).put(tag).put(records);
+        int length = 2 + tag.length + (range == null ? 0 : range.recordsLength());
+        if (entryBuffer.capacity() < ENTRY_HEADER + length + 4) {
+            entryBuffer = ByteBuffer.allocateDirect(Math.max(ENTRY_HEADER + length + 4, 2 * entryBuffer.capacity()));
+        }
+        // One direct buffer, reused: the range is copied once, into the bytes the kernel reads.
+        ByteBuffer entry = entryBuffer.clear();
+        entry.putInt(ENTRY_MAGIC).putInt(prefix).putInt(length).put(flags).put((byte) tag.length).put(tag);
+        if (range != null) {
+            range.writeRecordsTo(entry);
+        }
         CRC32C crc = new CRC32C();
         crc.update(prefix);
-        crc.update(entry.array(), ENTRY_HEADER, length);
+        crc.update(entry.duplicate().flip().position(ENTRY_HEADER));
         entry.putInt((int) crc.getValue()).flip();
         long at = end;
         while (entry.hasRemaining()) {
@@ -162,7 +170,10 @@ final class SyncJournal implements Closeable {
 
     /** The entry for {@code prefix}, read back and validated. */
     Entry read(int prefix) throws IOException {
-        long at = offsets[prefix];
+        long at;
+        synchronized (this) {
+            at = offsets[prefix];
+        }
         ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
         readFully(header, at);
         int magic = header.getInt(0);

@@ -213,6 +213,16 @@ public final class CompactRange {
         return n == size ? out : Arrays.copyOf(out, n * width);
     }
 
+    /** Puts the records (sorted, fixed width) into {@code out}: the mirror's sync journal keeps them in this form. */
+    public void writeRecordsTo(java.nio.ByteBuffer out) {
+        out.put(entries);
+    }
+
+    /** Bytes {@link #writeRecordsTo} puts. */
+    public int recordsLength() {
+        return entries.length;
+    }
+
     /** A copy of the records (sorted, fixed width), the form the mirror's sync journal keeps them in. */
     public byte[] copyOfRecords() {
         return entries.clone();

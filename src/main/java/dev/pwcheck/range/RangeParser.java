@@ -59,7 +59,13 @@ public final class RangeParser {
                 throw malformed();
             }
             int p = pos;
-            for (int i = 0; i < suffixBytes - 1; i++, p += 2) {
+            int i = 0;
+            for (; i + 4 <= suffixBytes - 1; i += 4, p += 8) {
+                if (!Hex.pack8(body, p, records, at + i)) {
+                    throw malformed();
+                }
+            }
+            for (; i < suffixBytes - 1; i++, p += 2) {
                 int hi = Hex.nibble(body[p]);
                 int lo = Hex.nibble(body[p + 1]);
                 if ((hi | lo) < 0) {

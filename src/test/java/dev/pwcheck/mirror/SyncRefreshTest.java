@@ -43,7 +43,7 @@ class SyncRefreshTest {
 
     static final Path DIR = Path.of("target", "test-mirror", "refresh").toAbsolutePath();
     static final int RANGES = 1024;
-    static final Pattern SUMMARY = Pattern.compile("Synced in [0-9.]+ s: (?:([0-9,]+) ranges changed, ([0-9,]+) unchanged \\(304\\); )?([0-9,]+) bytes");
+    static final Pattern SUMMARY = Pattern.compile("Synced in [0-9.]+ s \\(fetching [0-9.]+ s, then finishing the store [0-9.]+ s\\): (?:([0-9,]+) ranges changed, ([0-9,]+) unchanged \\(304\\); )?([0-9,]+) bytes");
 
     public static class MirrorOnly implements QuarkusTestProfile {
         @Override
