@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -153,89 +152,110 @@ final class RangeSync {
     }
 
     /**
-     * What became of one range: fetched (or answered 304), given up on with a reason, or abandoned without one (a
-     * retry not made because the sync is stopping).
-     */
-    private record Arrival(int prefix, Fetched fetched, String failure) {
-    }
-
-    /**
-     * Keeps {@code concurrency} ranges in flight until every one in {@code todo} is in. Requests are sent and answers
-     * parsed on the HTTP client's event loops; this thread journals each range, writes it into the store through the
-     * frontier, and only then sends the next request, so that a kill never loses more than the ranges in flight.
+     * Keeps {@code concurrency} ranges in flight until every one in {@code todo} is in. Requests are sent, answers
+     * parsed, ranges journaled and written into the store (through the frontier) on the HTTP client's event loops,
+     * and the next request goes out from there too, so nothing waits on another thread on the way; the next request
+     * is sent only once the range before it is journaled, so a kill never loses more than the ranges in flight. This
+     * thread only shows progress and syncs the journal to disk now and then.
      */
     private void fetchAll(int[] todo, SyncJournal journal, StoreFrontier frontier) throws IOException, InterruptedException {
-        LinkedBlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
-        Set<Retry> waiting = ConcurrentHashMap.newKeySet();
+        Run run = new Run(todo, journal, frontier);
         frontier.advance();
-        int issued = 0;
-        int inFlight = 0;
-        String failure = null;
-        StoreException storeFailure = null;
-        for (; issued < Math.min(settings.concurrency(), todo.length); issued++, inFlight++) {
-            start(todo[issued], arrivals, waiting);
+        int first = Math.min(settings.concurrency(), todo.length);
+        run.inFlight.set(first);
+        run.issued.set(first);
+        for (int i = 0; i < first; i++) {
+            start(run, todo[i]);
         }
         long lastForce = System.nanoTime();
-        while (inFlight > 0) {
-            Arrival arrival = arrivals.poll(250, TimeUnit.MILLISECONDS);
+        while (!run.done.await(250, TimeUnit.MILLISECONDS)) {
+            progress.tick();
             if (System.nanoTime() - lastForce > 2_000_000_000L) {
                 journal.force();
                 lastForce = System.nanoTime();
             }
-            if (arrival == null) {
-                progress.tick();
-                continue;
-            }
-            inFlight--;
-            if (arrival.fetched() == null) {
-                failure = failure == null ? arrival.failure() : failure;
-            } else {
-                try {
-                    keep(arrival, journal, frontier);
-                } catch (IOException e) {
-                    failure = failure == null ? "cannot write the journal: " + e.getMessage() : failure;
-                } catch (StoreException e) {
-                    storeFailure = storeFailure == null ? e : storeFailure;
-                }
-            }
-            if (failure == null && storeFailure == null && issued < todo.length) {
-                start(todo[issued++], arrivals, waiting);
-                inFlight++;
-            } else if ((failure != null || storeFailure != null) && stopping.compareAndSet(false, true)) {
-                // Retries waiting out a back-off are not made: the ranges in them are fetched by the next run.
-                for (Retry retry : waiting) {
-                    if (waiting.remove(retry)) {
-                        http.cancel(retry.timer);
-                        inFlight--;
-                    }
-                }
-            }
         }
         journal.force();
-        if (storeFailure != null) {
-            throw storeFailure;
+        if (run.storeFailure != null) {
+            throw run.storeFailure;
         }
-        if (failure != null) {
-            throw new StoreException("sync stopped: " + failure + ". " + journal.entries()
+        if (run.failure != null) {
+            throw new StoreException("sync stopped: " + run.failure + ". " + journal.entries()
                     + " ranges are saved; run the same command again to resume");
         }
     }
 
-    /** Journals a fetched range (once this returns a kill no longer loses it) and hands it to the store. */
-    private void keep(Arrival arrival, SyncJournal journal, StoreFrontier frontier) throws IOException {
-        Fetched fetched = arrival.fetched();
-        if (fetched.range() == null) {
-            journal.appendNotModified(arrival.prefix(), fetched.etag());
-            unchanged.incrementAndGet();
-        } else {
-            journal.append(arrival.prefix(), fetched.range(), fetched.etag());
-            changed.incrementAndGet();
+    /** One fetch of a list of ranges: what is in flight, what comes next, and why it stopped, if it did. */
+    private static final class Run {
+        final int[] todo;
+        final SyncJournal journal;
+        final StoreFrontier frontier;
+        final AtomicInteger issued = new AtomicInteger();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        /** Retries waiting out a back-off: a stopping sync cancels them. */
+        final Set<Retry> waiting = ConcurrentHashMap.newKeySet();
+        volatile boolean stopping;
+        volatile String failure;
+        volatile StoreException storeFailure;
+
+        Run(int[] todo, SyncJournal journal, StoreFrontier frontier) {
+            this.todo = todo;
+            this.journal = journal;
+            this.frontier = frontier;
         }
-        progress.advance(1);
-        frontier.arrived(arrival.prefix(), new SyncJournal.Entry(fetched.range(), fetched.etag()));
     }
 
-    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    /** A range is over (kept, given up on, or abandoned): the next one goes out in its place, or the run ends. */
+    private void finished(Run run) {
+        int next = run.stopping ? run.todo.length : run.issued.getAndIncrement();
+        if (next < run.todo.length) {
+            start(run, run.todo[next]);
+        } else if (run.inFlight.decrementAndGet() == 0) {
+            run.done.countDown();
+        }
+    }
+
+    private void stop(Run run, String failure, StoreException storeFailure) {
+        synchronized (run) {
+            if (run.failure == null && run.storeFailure == null) {
+                run.failure = failure;
+                run.storeFailure = storeFailure;
+            }
+            run.stopping = true;
+        }
+        // Retries waiting out a back-off are not made: the ranges in them are fetched by the next run.
+        for (Retry retry : run.waiting) {
+            if (run.waiting.remove(retry)) {
+                http.cancel(retry.timer);
+                if (run.inFlight.decrementAndGet() == 0) {
+                    run.done.countDown();
+                }
+            }
+        }
+    }
+
+    /** Journals a fetched range (once this returns a kill no longer loses it) and hands it to the store. */
+    private void keep(Run run, int prefix, Fetched fetched) {
+        try {
+            // One range at a time into the journal and the store: the frontier writes in prefix order.
+            synchronized (run.frontier) {
+                if (fetched.range() == null) {
+                    run.journal.appendNotModified(prefix, fetched.etag());
+                    unchanged.incrementAndGet();
+                } else {
+                    run.journal.append(prefix, fetched.range(), fetched.etag());
+                    changed.incrementAndGet();
+                }
+                progress.advance(1);
+                run.frontier.arrived(prefix, new SyncJournal.Entry(fetched.range(), fetched.etag()));
+            }
+        } catch (IOException e) {
+            stop(run, "cannot write the journal: " + e.getMessage(), null);
+        } catch (StoreException e) {
+            stop(run, null, e);
+        }
+    }
 
     /** A retry waiting out its back-off. */
     private static final class Retry {
@@ -246,11 +266,11 @@ final class RangeSync {
     private record Fetched(CompactRange range, String etag) {
     }
 
-    private void start(int prefix, LinkedBlockingQueue<Arrival> arrivals, Set<Retry> waiting) {
+    private void start(Run run, int prefix) {
         String etag = previous != null && previous.holds(prefix) ? previousEtags.get(prefix) : null;
         String name = String.format(Locale.ROOT, "%05X", prefix);
         String path = "/range/" + name + (settings.mode() == HashMode.SHA1 ? "" : "?mode=" + settings.mode().wire());
-        attempt(prefix, name, path, etag, 0, arrivals, waiting);
+        attempt(run, prefix, name, path, etag, 0);
     }
 
     /**
@@ -258,36 +278,44 @@ final class RangeSync {
      * keeps the stored range, 429 and 5xx and a failed or invalid answer are tried again after a back-off (or the
      * {@code Retry-After} asked for), any other status stops the sync.
      */
-    private void attempt(int prefix, String name, String path, String etag, int attempt, LinkedBlockingQueue<Arrival> arrivals,
-            Set<Retry> waiting) {
+    private void attempt(Run run, int prefix, String name, String path, String etag, int attempt) {
         http.send(path, etag, (answer, failed) -> {
             String problem;
             Duration wait = null;
             if (answer == null) {
                 problem = failed.invalidAnswer() ? "an invalid answer (" + failed.message() + ")" : failed.message();
             } else if (answer.status() == 200) {
+                Fetched fetched = null;
                 try {
-                    arrivals.add(new Arrival(prefix, new Fetched(parser.parse(answer.body(), answer.length()), answer.etag()), null));
-                    return;
+                    fetched = new Fetched(parser.parse(answer.body(), answer.length()), answer.etag());
+                    problem = null;
                 } catch (UpstreamException e) {
                     problem = "an invalid answer (" + e.getMessage() + ")";
                 }
+                if (fetched != null) {
+                    keep(run, prefix, fetched);
+                    finished(run);
+                    return;
+                }
             } else if (answer.status() == 304 && etag != null) {
-                arrivals.add(new Arrival(prefix, new Fetched(null, answer.etag() != null ? answer.etag() : etag), null));
+                keep(run, prefix, new Fetched(null, answer.etag() != null ? answer.etag() : etag));
+                finished(run);
                 return;
             } else if (answer.status() == 429 || answer.status() >= 500) {
                 problem = "HTTP " + answer.status();
                 wait = retryAfter(answer.retryAfter()).orElse(null);
             } else {
-                arrivals.add(new Arrival(prefix, null, "range " + name + " answered HTTP " + answer.status() + ", which retrying will not fix"));
+                stop(run, "range " + name + " answered HTTP " + answer.status() + ", which retrying will not fix", null);
+                finished(run);
                 return;
             }
             if (attempt >= settings.retries()) {
-                arrivals.add(new Arrival(prefix, null, "range " + name + " failed " + (attempt + 1) + " times, last with " + problem));
+                stop(run, "range " + name + " failed " + (attempt + 1) + " times, last with " + problem, null);
+                finished(run);
                 return;
             }
-            if (stopping.get()) {
-                arrivals.add(new Arrival(prefix, null, null));
+            if (run.stopping) {
+                finished(run);
                 return;
             }
             if (wait == null) {
@@ -296,10 +324,10 @@ final class RangeSync {
             }
             // Claimed once, by the timer (the retry is made) or by a stopping sync (it is not): never both, never neither.
             Retry retry = new Retry();
-            waiting.add(retry);
+            run.waiting.add(retry);
             retry.timer = http.later(wait, () -> {
-                if (waiting.remove(retry)) {
-                    attempt(prefix, name, path, etag, attempt + 1, arrivals, waiting);
+                if (run.waiting.remove(retry)) {
+                    attempt(run, prefix, name, path, etag, attempt + 1);
                 }
             });
         });

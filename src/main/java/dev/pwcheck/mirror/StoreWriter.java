@@ -50,6 +50,8 @@ final class StoreWriter implements Closeable {
     private boolean pending;
     private long merged;
     private int[] overflow = new int[1024];
+    /** A range's records, copied here to be read in one loop (reused: one range at a time). */
+    private byte[] scratch = new byte[64 << 10];
     private int overflowPairs;
     private long records;
     private int prefix = -1;
@@ -187,7 +189,11 @@ final class StoreWriter implements Closeable {
         if (size == 0) {
             return;
         }
-        byte[] in = range.copyOfRecords();
+        if (scratch.length < range.recordsLength()) {
+            scratch = new byte[Math.max(range.recordsLength(), 2 * scratch.length)];
+        }
+        byte[] in = scratch;
+        range.writeRecordsTo(ByteBuffer.wrap(in));
         int inWidth = suffixBytes + Integer.BYTES;
         for (int i = 0, from = 0; i < size; i++, from += inWidth) {
             int count = (in[from + suffixBytes] & 0xFF) << 24 | (in[from + suffixBytes + 1] & 0xFF) << 16

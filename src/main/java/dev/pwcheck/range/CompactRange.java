@@ -63,6 +63,15 @@ public final class CompactRange {
         return new CompactRange(sorted, mode.suffixBytes());
     }
 
+    /** As {@link #of}, for records the caller has seen strictly increase (the parser checks as it goes). */
+    static CompactRange ofSorted(HashMode mode, byte[] records, int size) {
+        if (size == 0) {
+            return empty(mode);
+        }
+        int length = size * entryBytes(mode);
+        return new CompactRange(length == records.length ? records : Arrays.copyOf(records, length), mode.suffixBytes());
+    }
+
     public int size() {
         return entries.length / entryBytes();
     }

@@ -15,6 +15,9 @@ public final class RangeParser {
     /** Digits in the largest count we store (an int); longer counts are not a real corpus. */
     private static final int MAX_COUNT_DIGITS = 10;
 
+    private static final java.lang.invoke.VarHandle FIRST_BYTES =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
     private final HashMode mode;
     private final int maxBytes;
     private final int maxLines;
@@ -46,6 +49,9 @@ public final class RangeParser {
         int stored = 0;
         int lines = 0;
         int pos = 0;
+        // Whether the records so far strictly increase, judged on their first 8 bytes (a tie is rare: compared whole).
+        boolean sorted = true;
+        long previousFirst = 0;
         while (pos < length) {
             if (++lines > maxLines) {
                 throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + maxLines + " lines");
@@ -106,11 +112,19 @@ public final class RangeParser {
             }
             if (count > 0) {
                 CompactRange.writeCount(records, at + suffixBytes, (int) count);
+                if (sorted && stored > 0) {
+                    long first = (long) FIRST_BYTES.get(records, at);
+                    int order = Long.compareUnsigned(previousFirst, first);
+                    sorted = order < 0 || order == 0 && Arrays.compareUnsigned(records, at - width, at - width + suffixBytes, records, at, at + suffixBytes) < 0;
+                    previousFirst = first;
+                } else if (stored == 0) {
+                    previousFirst = (long) FIRST_BYTES.get(records, at);
+                }
                 stored++;
             }
             pos = p;
         }
-        return CompactRange.of(mode, records, stored);
+        return sorted ? CompactRange.ofSorted(mode, records, stored) : CompactRange.of(mode, records, stored);
     }
 
     /**

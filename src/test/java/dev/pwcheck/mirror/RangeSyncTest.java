@@ -224,6 +224,25 @@ class RangeSyncTest {
         assertEquals(StoreFormat.RECORDS_AT + 7 * store.hashes() + 8 * overflow, java.nio.file.Files.size(store.file()));
     }
 
+    @Test
+    void aStoppingSyncDoesNotWaitOutTheBackOffOfOtherRanges() throws Exception {
+        upstream = new CorpusUpstream(corpus);
+        // One range asks to be retried in 5 minutes; another cannot be had, which stops the sync.
+        upstream.script("00003", attempt -> new Scripted(503, "busy", "300"));
+        upstream.script("00040", attempt -> new Scripted(404, "no such range", null));
+        long start = System.nanoTime();
+
+        StoreException stopped = assertThrows(StoreException.class, () -> sync(0x000FF));
+
+        assertTrue(stopped.getMessage().contains("range 00040 answered HTTP 404"), stopped.getMessage());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60), "stopped without waiting out the 300 s Retry-After");
+        assertEquals(1, upstream.requestsFor("00003"), "the retry waiting out its back-off was not made");
+        upstream.script("00003", attempt -> null);
+        upstream.script("00040", attempt -> null);
+        MirrorStore store = MirrorStore.open(sync(0x000FF), true);
+        assertEquals(0x100, store.presentRanges(), "the next run fetches what the stopped one left");
+    }
+
     private Path sync(int last) throws IOException, InterruptedException {
         return sync(last, 8);
     }

@@ -113,4 +113,17 @@ class RangeParserTest {
         assertEquals(7, countOf(range, "0000000000000000000000000000000000A"));
         assertEquals(1, countOf(range, "8888888888888888888888888888888888A"));
     }
+
+    @Test
+    void orderIsJudgedOnTheWholeSuffixWhenTheFirstEightBytesTie() {
+        // The first 16 digits are the same: only the rest says these two are out of order, or the same hash twice.
+        CompactRange range = parser.parse(bytes("1234567890ABCDEF0000000000000000002:4\r\n1234567890ABCDEF0000000000000000001:6\r\n"
+                + "1234567890ABCDEF0000000000000000002:8"));
+        assertEquals(2, range.size());
+        StringBuilder first = new StringBuilder();
+        range.appendSuffix(0, first);
+        assertEquals("1234567890ABCDEF0000000000000000001", first.toString(), "sorted by the whole suffix");
+        assertEquals(8, countOf(range, "1234567890ABCDEF0000000000000000002"), "a repeated hash keeps its highest count");
+        assertEquals(6, countOf(range, "1234567890ABCDEF0000000000000000001"));
+    }
 }
