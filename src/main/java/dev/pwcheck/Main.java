@@ -1,6 +1,6 @@
 package dev.pwcheck;
 
-import dev.pwcheck.mirror.MirrorCommand;
+import dev.pwcheck.mirror.cli.MirrorCommand;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 

@@ -1,8 +1,8 @@
 package dev.pwcheck.check;
 
 import dev.pwcheck.hash.PasswordHasher;
-import dev.pwcheck.mirror.Mirror;
-import dev.pwcheck.mirror.SourceConfig;
+import dev.pwcheck.mirror.service.Mirror;
+import dev.pwcheck.mirror.service.SourceConfig;
 import dev.pwcheck.range.BenchRanges;
 import dev.pwcheck.range.RangeCache;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -123,7 +123,7 @@ public class HotPathBenchmark {
                 return defaults;
             }
         };
-        dev.pwcheck.mirror.Fallback noFallback = new dev.pwcheck.mirror.Fallback(java.util.Optional::empty, null, registry);
+        dev.pwcheck.mirror.service.Fallback noFallback = new dev.pwcheck.mirror.service.Fallback(java.util.Optional::empty, null, registry);
         checker = new PasswordChecker(cache, mirrorOff, noFallback, new FlowPolicy(flows, check, registry), check, registry);
     }
 

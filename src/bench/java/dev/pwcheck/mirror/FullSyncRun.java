@@ -1,5 +1,9 @@
 package dev.pwcheck.mirror;
 
+import dev.pwcheck.mirror.store.MirrorStoreTest;
+import dev.pwcheck.mirror.cli.MirrorCommand;
+import dev.pwcheck.mirror.store.MirrorStore;
+import dev.pwcheck.mirror.store.StoreFormat;
 import dev.pwcheck.support.Corpus;
 import dev.pwcheck.support.CorpusUpstream;
 

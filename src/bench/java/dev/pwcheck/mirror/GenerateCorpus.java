@@ -1,5 +1,6 @@
 package dev.pwcheck.mirror;
 
+import dev.pwcheck.mirror.store.StoreFormat;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

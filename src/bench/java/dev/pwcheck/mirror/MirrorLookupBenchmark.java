@@ -1,5 +1,7 @@
 package dev.pwcheck.mirror;
 
+import dev.pwcheck.mirror.store.MirrorStore;
+import dev.pwcheck.mirror.store.StoreFormat;
 import dev.pwcheck.hash.Hex;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,8 +1,8 @@
 package dev.pwcheck.check;
 
 import dev.pwcheck.hash.Sha1Hash;
-import dev.pwcheck.mirror.Fallback;
-import dev.pwcheck.mirror.Mirror;
+import dev.pwcheck.mirror.service.Fallback;
+import dev.pwcheck.mirror.service.Mirror;
 import dev.pwcheck.range.RangeCache;
 import dev.pwcheck.range.RangeLookup;
 import dev.pwcheck.range.Source;

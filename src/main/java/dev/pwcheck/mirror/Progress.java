@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A progress line for long mirror jobs: done/total, percentage, rate and ETA. On a terminal it redraws one line;
  * into a log or a pipe it prints a plain line every few seconds instead of filling the file with redraws.
  */
-final class Progress {
+public final class Progress {
 
     private static final int BAR = 30;
 
@@ -22,7 +22,7 @@ final class Progress {
     private long alreadyDone;
     private long lastPrintNanos;
 
-    Progress(String unit, long total, PrintStream out, boolean terminal) {
+    public Progress(String unit, long total, PrintStream out, boolean terminal) {
         this.unit = unit;
         this.total = total;
         this.out = out;
@@ -30,17 +30,17 @@ final class Progress {
     }
 
     /** Counts work found done by an earlier run: it shows in the total but not in this run's rate. */
-    void resumedWith(long count) {
+    public void resumedWith(long count) {
         alreadyDone = count;
         done.set(count);
     }
 
-    void advance(long count) {
+    public void advance(long count) {
         done.addAndGet(count);
     }
 
     /** Prints if due (every 250 ms on a terminal, 5 s otherwise); call it from one thread. */
-    void tick() {
+    public void tick() {
         long now = System.nanoTime();
         long every = terminal ? 250_000_000L : 5_000_000_000L;
         if (now - lastPrintNanos >= every) {
@@ -49,7 +49,7 @@ final class Progress {
         }
     }
 
-    void finish() {
+    public void finish() {
         print(true);
     }
 

@@ -1,0 +1,374 @@
+package dev.pwcheck.mirror.store;
+
+import dev.pwcheck.range.CompactRange;
+import dev.pwcheck.range.HashMode;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+import static dev.pwcheck.mirror.store.StoreFormat.PREFIXES;
+
+/**
+ * Builds a store file from ranges given in prefix order, records in suffix order, in memory bounded by the index
+ * (4 MiB) and the overflow table, whatever the corpus size. A compact store keeps each hash's first 64 bits: two
+ * hashes that share them become one record with the larger count (counted in {@link #merged()}), so a lookup never
+ * under-reports. Everything goes to a temporary file beside the
+ * target; only {@link #commit()} (after fsync) renames it into place, so a crash or a rejected input never
+ * leaves a half-written store where the service would load it.
+ */
+public final class StoreWriter implements Closeable {
+
+    private static final int BUFFER_BYTES = 1 << 20;
+
+    private final Path target;
+    private final Path temp;
+    private final HashMode mode;
+    private final StoreFormat.Kind kind;
+    private final boolean subset;
+    private final int width;
+    private final int suffixBytes;
+    private final int keyBytes;
+    private final FileChannel channel;
+    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    private final CRC32C recordsCrc = new CRC32C();
+    private final int[] index = new int[PREFIXES + 1];
+    private final byte[] presence = new byte[PREFIXES / 8];
+    private final byte[] lastSuffix;
+    /** The record not yet written: a compact key may still be merged into it. */
+    private final byte[] pendingKey;
+    private int pendingCount;
+    private boolean pending;
+    private long merged;
+    private int[] overflow = new int[1024];
+    /** A range's records, copied here to be read in one loop (reused: one range at a time). */
+    private byte[] scratch = new byte[64 << 10];
+    private int overflowPairs;
+    private long records;
+    private int prefix = -1;
+    private boolean rangeEmpty;
+    /** The current range was added whole ({@link #addRange}, {@link #copyRange}): no single hash may follow. */
+    private boolean wholeRange;
+    private boolean committed;
+
+    public StoreWriter(Path target, HashMode mode) {
+        this(target, mode, StoreFormat.Kind.FULL, false);
+    }
+
+    /** @param subset the store holds only some hashes of its ranges ({@code mirror top}): never usable as the mirror */
+    public StoreWriter(Path target, HashMode mode, StoreFormat.Kind kind, boolean subset) {
+        this.target = target.toAbsolutePath();
+        this.mode = mode;
+        this.kind = kind;
+        this.subset = subset;
+        this.width = StoreFormat.recordBytes(mode, kind);
+        this.keyBytes = StoreFormat.keyBytes(mode, kind);
+        this.suffixBytes = mode.suffixBytes();
+        this.lastSuffix = new byte[suffixBytes];
+        this.pendingKey = new byte[keyBytes];
+        this.temp = this.target.resolveSibling("." + this.target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        try {
+            Files.createDirectories(this.target.getParent());
+            this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            channel.position(StoreFormat.RECORDS_AT);
+        } catch (IOException e) {
+            throw new StoreException("cannot create " + temp + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts the range of {@code next}, which must come after every range begun so far. It may stay empty. */
+    public void beginRange(int next) {
+        if (next <= prefix || next >= PREFIXES) {
+            throw new StoreException("ranges must come in increasing prefix order");
+        }
+        writePending();
+        for (int p = prefix + 1; p <= next; p++) {
+            index[p] = (int) records;
+        }
+        prefix = next;
+        presence[next >>> 3] |= (byte) (1 << (next & 7));
+        rangeEmpty = true;
+        wholeRange = false;
+    }
+
+    /**
+     * Adds the hash with {@code packedSuffix} (as {@code Hex.packSuffix} lays it out, read at {@code at}) to the
+     * current range. Suffixes must strictly increase within a range and counts be at least 1.
+     */
+    public void add(byte[] packedSuffix, int at, int count) {
+        if (prefix < 0) {
+            throw new StoreException("a record came before any range");
+        }
+        if (count < 1) {
+            throw new StoreException("a count must be at least 1");
+        }
+        if (wholeRange) {
+            throw new StoreException("a whole range must be the only content of its range");
+        }
+        if (!rangeEmpty && Arrays.compareUnsigned(packedSuffix, at, at + suffixBytes, lastSuffix, 0, suffixBytes) <= 0) {
+            throw new StoreException("hashes are not in strictly increasing order");
+        }
+        System.arraycopy(packedSuffix, at, lastSuffix, 0, suffixBytes);
+        // Full keys strictly increase (checked above): only a compact key can repeat.
+        boolean sameKey = kind == StoreFormat.Kind.COMPACT && pending && Arrays.equals(pendingKey, 0, keyBytes - 1, packedSuffix, at, at + keyBytes - 1)
+                && (pendingKey[keyBytes - 1] & 0xF0) == (packedSuffix[at + keyBytes - 1] & 0xF0);
+        rangeEmpty = false;
+        if (sameKey) {
+            // Only a compact key can repeat (full keys strictly increase): keep the larger count, never less.
+            pendingCount = Math.max(pendingCount, count);
+            merged++;
+            return;
+        }
+        writePending();
+        System.arraycopy(packedSuffix, at, pendingKey, 0, keyBytes);
+        pendingKey[keyBytes - 1] &= (byte) 0xF0;
+        pendingCount = count;
+        pending = true;
+    }
+
+    /** Hashes folded into another because their first 64 bits matched (compact stores only). */
+    public long merged() {
+        return merged;
+    }
+
+    private void writePending() {
+        if (!pending) {
+            return;
+        }
+        pending = false;
+        int inline = inlineCount(pendingCount);
+        if (buffer.remaining() < width) {
+            flush();
+        }
+        byte[] out = buffer.array();
+        int at = buffer.position();
+        System.arraycopy(pendingKey, 0, out, at, keyBytes - 1);
+        out[at + keyBytes - 1] = (byte) ((pendingKey[keyBytes - 1] & 0xF0) | (inline >>> 8));
+        out[at + keyBytes] = (byte) inline;
+        buffer.position(at + width);
+        records++;
+    }
+
+    /**
+     * The count as the next record holds it: itself, or the overflow mark with the count put in the overflow table.
+     * Also where the record count is capped, since every record passes here first.
+     */
+    private int inlineCount(int count) {
+        if (records >= 0xFFFF_FFFFL) {
+            throw new StoreException("more hashes than a store holds (2^32 - 1)");
+        }
+        if (count <= StoreFormat.MAX_INLINE_COUNT) {
+            return count;
+        }
+        if (overflowPairs * 2 + 2 > overflow.length) {
+            overflow = Arrays.copyOf(overflow, overflow.length * 2);
+        }
+        overflow[overflowPairs * 2] = (int) records;
+        overflow[overflowPairs * 2 + 1] = count;
+        overflowPairs++;
+        return StoreFormat.OVERFLOW_MARK;
+    }
+
+    /**
+     * Adds a whole range, as the range just begun and nothing else. A {@link CompactRange} is strictly sorted with
+     * counts of at least 1 by construction, so this writes its records in one loop without {@link #add}'s per-hash
+     * checks: the sync's store is most of its work after the parse.
+     */
+    public void addRange(CompactRange range) {
+        startWholeRange();
+        int size = range.size();
+        if (size == 0) {
+            return;
+        }
+        if (scratch.length < range.recordsLength()) {
+            scratch = new byte[Math.max(range.recordsLength(), 2 * scratch.length)];
+        }
+        byte[] in = scratch;
+        range.writeRecordsTo(ByteBuffer.wrap(in));
+        int inWidth = suffixBytes + Integer.BYTES;
+        for (int i = 0, from = 0; i < size; i++, from += inWidth) {
+            int count = (in[from + suffixBytes] & 0xFF) << 24 | (in[from + suffixBytes + 1] & 0xFF) << 16
+                    | (in[from + suffixBytes + 2] & 0xFF) << 8 | in[from + suffixBytes + 3] & 0xFF;
+            if (kind == StoreFormat.Kind.COMPACT) {
+                // Keys are the first 64 bits: neighbours may share one, and the pending record merges them.
+                if (pending && sameKey(in, from - inWidth, from)) {
+                    pendingCount = Math.max(pendingCount, count);
+                    merged++;
+                    continue;
+                }
+                writePending();
+                System.arraycopy(in, from, pendingKey, 0, keyBytes);
+                pendingKey[keyBytes - 1] &= (byte) 0xF0;
+                pendingCount = count;
+                pending = true;
+                continue;
+            }
+            int inline = inlineCount(count);
+            if (buffer.remaining() < width) {
+                flush();
+            }
+            byte[] out = buffer.array();
+            int at = buffer.position();
+            System.arraycopy(in, from, out, at, keyBytes - 1);
+            out[at + keyBytes - 1] = (byte) ((in[from + keyBytes - 1] & 0xF0) | (inline >>> 8));
+            out[at + keyBytes] = (byte) inline;
+            buffer.position(at + width);
+            records++;
+        }
+    }
+
+    /**
+     * Adds the range of {@code prefix} from {@code source}, a verified store of this store's corpus and kind, as the
+     * range just begun and nothing else: its records are copied as they are (a refresh keeps an unchanged range
+     * this way), and only counts in the source's overflow table are looked up.
+     */
+    public void copyRange(MirrorStore source, int prefix) {
+        if (source.mode() != mode || source.kind() != kind) {
+            throw new StoreException("a range can only be copied from a store of the same corpus and kind");
+        }
+        startWholeRange();
+        long first = source.rangeStart(prefix);
+        long end = source.rangeStart(prefix + 1);
+        for (long r = first; r < end; ) {
+            if (buffer.remaining() < width) {
+                flush();
+            }
+            int n = (int) Math.min(end - r, buffer.remaining() / width);
+            byte[] out = buffer.array();
+            int start = buffer.position();
+            source.copyRecords(r, n, out, start);
+            for (int i = 0; i < n; i++) {
+                int at = start + i * width + keyBytes - 1;
+                if (((out[at] & 0x0F) << 8 | out[at + 1] & 0xFF) == StoreFormat.OVERFLOW_MARK) {
+                    inlineCount(source.countAt(r + i));
+                } else if (records >= 0xFFFF_FFFFL) {
+                    throw new StoreException("more hashes than a store holds (2^32 - 1)");
+                }
+                records++;
+            }
+            buffer.position(start + n * width);
+            r += n;
+        }
+    }
+
+    /** A whole range goes alone into the range just begun: the per-hash order check of {@link #add} does not cover it. */
+    private void startWholeRange() {
+        if (prefix < 0) {
+            throw new StoreException("a record came before any range");
+        }
+        if (!rangeEmpty) {
+            throw new StoreException("a whole range must be the only content of its range");
+        }
+        writePending();
+        rangeEmpty = false;
+        wholeRange = true;
+    }
+
+    private boolean sameKey(byte[] in, int a, int b) {
+        return Arrays.equals(in, a, a + keyBytes - 1, in, b, b + keyBytes - 1)
+                && (in[a + keyBytes - 1] & 0xF0) == (in[b + keyBytes - 1] & 0xF0);
+    }
+
+    /** Writes index, presence, overflow and header, syncs, and atomically replaces the target. */
+    public Path commit() {
+        try {
+            writePending();
+            flush();
+            for (int p = prefix + 1; p <= PREFIXES; p++) {
+                index[p] = (int) records;
+            }
+            CRC32C metaCrc = new CRC32C();
+            ByteBuffer indexBytes = ByteBuffer.allocate(4 * (PREFIXES + 1)).order(ByteOrder.BIG_ENDIAN);
+            indexBytes.asIntBuffer().put(index);
+            ByteBuffer overflowBytes = ByteBuffer.allocate(8 * overflowPairs);
+            overflowBytes.asIntBuffer().put(overflow, 0, overflowPairs * 2);
+            metaCrc.update(indexBytes.duplicate());
+            metaCrc.update(presence);
+            metaCrc.update(overflowBytes.duplicate());
+            writeFully(indexBytes, StoreFormat.INDEX_AT);
+            writeFully(ByteBuffer.wrap(presence), StoreFormat.PRESENCE_AT);
+            writeFully(overflowBytes, StoreFormat.overflowAt(records, width));
+
+            ByteBuffer header = StoreFormat.header(mode, width, kind, records, (int) recordsCrc.getValue(), (int) metaCrc.getValue())
+                    .put(StoreFormat.H_SUBSET, (byte) (subset ? 1 : 0))
+                    .putInt(StoreFormat.H_OVERFLOW, overflowPairs);
+            writeFully(header, 0);
+            channel.force(true);
+            channel.close();
+            replace(temp, target);
+            committed = true;
+            return target;
+        } catch (IOException e) {
+            throw new StoreException("cannot write " + temp + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void flush() {
+        buffer.flip();
+        recordsCrc.update(buffer.duplicate());
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot write " + temp + ": " + e.getMessage(), e);
+        }
+        buffer.clear();
+    }
+
+    private void writeFully(ByteBuffer bytes, long at) throws IOException {
+        writeFully(channel, bytes, at);
+    }
+
+    static void writeFully(FileChannel channel, ByteBuffer bytes, long at) throws IOException {
+        long position = at;
+        while (bytes.hasRemaining()) {
+            position += channel.write(bytes, position);
+        }
+    }
+
+    /**
+     * Renames the complete, synced {@code temp} over {@code target} in one step and makes the rename durable; a file
+     * system that cannot rename atomically is refused, since the service could otherwise load half a file.
+     */
+    public static void replace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new StoreException("the file system of " + target.getParent() + " cannot rename atomically", e);
+        }
+        syncDirectory(target.getParent());
+    }
+
+    /** Makes the rename itself durable: without it a power cut can bring back the old directory entry. */
+    public static void syncDirectory(Path dir) {
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+            directory.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Some platforms cannot open a directory; the rename is still atomic, only its durability is weaker.
+        }
+    }
+
+    /** Abandons an uncommitted store: the temporary file goes, the target is untouched. */
+    @Override
+    public void close() {
+        if (committed) {
+            return;
+        }
+        try {
+            channel.close();
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            // Best effort: a leftover temporary file is never loaded (its name does not match).
+        }
+    }
+}
