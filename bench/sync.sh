@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# mirror sync against a real upstream, next to wrk's own fetch rate from the same nginx in the same run.
+# mirror sync against a real upstream, next to wrk's own fetch rate and (when built) oschonrock/hibp's hibp-download
+# from the same nginx in the same run.
 #
-#   bench/sync.sh [ranges=16384] [concurrency=32]
+#   bench/sync.sh [ranges=16384] [concurrency=32] [rounds=3]
 #
 # Debian's nginx serves `ranges` HIBP-style range files (950 hashes each) on loopback (bench/lib/range-files.sh).
-# Timed, each as a new process of the packaged jar: `mirror sync --only 00000-003FF` (1,024 ranges: the fixed cost of
-# start-up and of writing a store, subtracted), `mirror sync --only` all ranges (the first sync), the same command
-# again on the same directory (a refresh: every range asked with If-None-Match, answered 304), and wrk fetching random
-# ranges from the same nginx for 10 s at the same concurrency. Set HIBP_DOWNLOAD to a hibp-download binary (built from
-# oschonrock/hibp's source) to time it against the same nginx too. Needs nginx, wrk (apt-get install nginx wrk).
+# Each round times, as new processes: `mirror sync --only 00000-003FF` (1,024 ranges: the fixed cost of start-up
+# and of writing a store, subtracted) and `mirror sync --only` all ranges, once with the JVM's defaults and once with
+# -XX:TieredStopAtLevel=1 (C1 only, as docs/mirror.md suggests for a sync); then hibp-download the same way
+# (--limit 1024, then --limit all) when HIBP_DOWNLOAD names its binary (bench/lib/build-hibp-download.sh builds
+# it); then the same sync command again on the same directory (a refresh: every range asked with If-None-Match,
+# answered 304). Last, wrk fetching random ranges from the same nginx for 10 s at the same concurrency.
+# Rates are (ranges - 1,024) / (time - time of the 1,024-range run); the median round is shown. Needs nginx, wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RANGES=${1:-16384}
 CONCURRENCY=${2:-32}
+ROUNDS=${3:-3}
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"' EXIT
@@ -26,26 +30,43 @@ UPSTREAM="http://127.0.0.1:$HTTP_PORT"
 LAST=$(printf '%05X' $((RANGES - 1)))
 
 seconds() { local start end; start=$(date +%s.%N); "$@" > "$WORK/last.log" 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}'; }
-sync() { java -Xmx1g -jar target/quarkus-app/quarkus-run.jar mirror sync --upstream "$UPSTREAM" --concurrency "$CONCURRENCY" "$@"; }
+sync() { java -Xmx1g $JVM -jar target/quarkus-app/quarkus-run.jar mirror sync --upstream "$UPSTREAM" --concurrency "$CONCURRENCY" "$@"; }
+peer() { rm -f "$WORK/hibp.bin"; "$HIBP_DOWNLOAD" --testing --no-progress --parallel-max "$CONCURRENCY" --limit "$1" "$WORK/hibp.bin"; }
+rate() { awk -v n="$RANGES" -v t="$2" -v s="$1" 'BEGIN {printf "%.0f", (n - 1024) / (t - s)}'; }
+median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
-small=$(seconds sync --dir "$WORK/small" --only 00000-003FF)
-first=$(seconds sync --dir "$WORK/store" --only "00000-$LAST")
-cp "$WORK/last.log" "$WORK/first.log"
+: > "$WORK/default.rates"; : > "$WORK/c1.rates"; : > "$WORK/peer.rates"
+for round in $(seq "$ROUNDS"); do
+  for jit in default c1; do
+    JVM=$([ $jit = c1 ] && echo -XX:TieredStopAtLevel=1 || true)
+    rm -rf "$WORK/small" "$WORK/store"
+    small=$(seconds sync --dir "$WORK/small" --only 00000-003FF)
+    first=$(seconds sync --dir "$WORK/store" --only "00000-$LAST")
+    cp "$WORK/last.log" "$WORK/first-$jit.log"
+    rate "$small" "$first" >> "$WORK/$jit.rates"; echo >> "$WORK/$jit.rates"
+    echo "round $round, $jit JIT: 1,024 ranges $small s, $RANGES ranges $first s" >&2
+  done
+  if [ -n "${HIBP_DOWNLOAD:-}" ]; then
+    small=$(seconds peer 1024)
+    all=$(seconds peer "$RANGES")
+    rate "$small" "$all" >> "$WORK/peer.rates"; echo >> "$WORK/peer.rates"
+    echo "round $round, hibp-download: 1,024 ranges $small s, $RANGES ranges $all s" >&2
+  fi
+done
+JVM=-XX:TieredStopAtLevel=1
 again=$(seconds sync --dir "$WORK/store" --only "00000-$LAST")
 cp "$WORK/last.log" "$WORK/again.log"
 wrk -t2 -c"$CONCURRENCY" -d10s -s bench/range.lua "$UPSTREAM" > "$WORK/wrk.txt"
 wrk_rate=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$WORK/wrk.txt")
 
-rate() { awk -v n="$1" -v t="$2" -v s="$small" 'BEGIN {printf "%.0f", (n - 1024) / (t - s)}'; }
-printf '%-40s %10s %12s\n' "run" "seconds" "ranges/s"
-printf '%-40s %10s %12s\n' "sync, 1,024 ranges (fixed cost)" "$small" "-"
-printf '%-40s %10s %12s\n' "sync, $RANGES ranges (first)" "$first" "$(rate "$RANGES" "$first")"
-printf '%-40s %10s %12s\n' "sync again, same directory (refresh)" "$again" "$(rate "$RANGES" "$again")"
-printf '%-40s %10s %12s\n' "wrk, random ranges, 10 s" "10" "$wrk_rate"
-if [ -n "${HIBP_DOWNLOAD:-}" ]; then
-  peer=$(seconds "$HIBP_DOWNLOAD" --url "$UPSTREAM/range/" --limit "$RANGES" --parallel-max "$CONCURRENCY" "$WORK/hibp.bin")
-  printf '%-40s %10s %12s\n' "hibp-download, $RANGES ranges" "$peer" "$(awk -v n="$RANGES" -v t="$peer" 'BEGIN {printf "%.0f", n / t}')"
-fi
-awk -v r="$(rate "$RANGES" "$first")" -v w="$wrk_rate" 'BEGIN {printf "first sync / wrk: %.3f\n", r / w}'
-echo; echo "first sync said:"; grep -v '^\s*$' "$WORK/first.log" | tail -4
-echo; echo "the refresh said:"; grep -v '^\s*$' "$WORK/again.log" | tail -4
+default_rate=$(median < "$WORK/default.rates")
+c1_rate=$(median < "$WORK/c1.rates")
+printf '%-52s %12s %10s\n' "run (median of $ROUNDS rounds)" "ranges/s" "/ wrk"
+row() { printf '%-52s %12s %10s\n' "$1" "$2" "$(awk -v r="$2" -v w="$wrk_rate" 'BEGIN {printf "%.3f", r / w}')"; }
+row "mirror sync, first, JVM defaults" "$default_rate"
+row "mirror sync, first, -XX:TieredStopAtLevel=1" "$c1_rate"
+if [ -s "$WORK/peer.rates" ]; then row "hibp-download, same nginx" "$(median < "$WORK/peer.rates")"; fi
+row "wrk, random ranges, 10 s" "$wrk_rate"
+echo "refresh (same command again, C1): $again s for $RANGES ranges"
+echo; echo "first sync said:"; grep -v '^\s*$' "$WORK/first-default.log" | tail -3
+echo; echo "the refresh said:"; grep -v '^\s*$' "$WORK/again.log" | tail -3

@@ -59,6 +59,12 @@ http {
         root $work/www;
         location /range/ { try_files \$uri /range/00000; }
     }
+    # oschonrock/hibp's hibp-download --testing asks http://localhost:8090/PREFIX: the same files, at the root.
+    server {
+        listen 127.0.0.1:${PEER_PORT:-8090};
+        root $work/www/range;
+        location / { try_files \$uri /00000; }
+    }
 }
 CONF
   "$nginx" -p "$work" -e "$work/error.log" -c "$work/nginx.conf" &

@@ -168,6 +168,14 @@ public final class MirrorStore {
         return recordsOnly().countAt(record);
     }
 
+    int overflowIndexFrom(long record) {
+        return recordsOnly().overflowIndexFrom(record);
+    }
+
+    int overflowCountAt(int index, long record) {
+        return recordsOnly().overflowCountAt(index, record);
+    }
+
     private RecordReader recordsOnly() {
         if (records == null) {
             throw new StoreException(file + " is a filter: it has no records to read");

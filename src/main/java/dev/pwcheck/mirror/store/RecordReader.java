@@ -172,6 +172,31 @@ final class RecordReader {
         return Integer.compare(map.byteAt(at + keyBytes - 1) & 0xF0, packedSuffix[keyBytes - 1] & 0xF0);
     }
 
+    /** Position in the overflow table of the first pair for {@code record} or a later one. */
+    int overflowIndexFrom(long record) {
+        long base = StoreFormat.overflowAt(records, width);
+        int low = 0;
+        int high = overflowPairs;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (Integer.toUnsignedLong(map.intAt(base + 8L * mid)) < record) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
+    /** The count of overflow pair {@code index}, which must be {@code record}'s: a table walked in step with the records. */
+    int overflowCountAt(int index, long record) {
+        long base = StoreFormat.overflowAt(records, width);
+        if (index >= overflowPairs || Integer.toUnsignedLong(map.intAt(base + 8L * index)) != record) {
+            throw new StoreException(map.file + " is corrupt: a large count is missing from its overflow table");
+        }
+        return map.intAt(base + 8L * index + 4);
+    }
+
     private int overflowCount(long record) {
         long base = StoreFormat.overflowAt(records, width);
         int low = 0;

@@ -238,6 +238,8 @@ public final class StoreWriter implements Closeable {
         startWholeRange();
         long first = source.rangeStart(prefix);
         long end = source.rangeStart(prefix + 1);
+        // The range's large counts are one run of the source's overflow table: found once, then walked in step.
+        int overflowAt = first < end ? source.overflowIndexFrom(first) : 0;
         for (long r = first; r < end; ) {
             if (buffer.remaining() < width) {
                 flush();
@@ -249,7 +251,7 @@ public final class StoreWriter implements Closeable {
             for (int i = 0; i < n; i++) {
                 int at = start + i * width + keyBytes - 1;
                 if (((out[at] & 0x0F) << 8 | out[at + 1] & 0xFF) == StoreFormat.OVERFLOW_MARK) {
-                    inlineCount(source.countAt(r + i));
+                    inlineCount(source.overflowCountAt(overflowAt++, r + i));
                 } else if (records >= 0xFFFF_FFFFL) {
                     throw new StoreException("more hashes than a store holds (2^32 - 1)");
                 }
