@@ -56,11 +56,9 @@ public final class CompactRange {
         if (size == 0) {
             return empty(mode);
         }
-        int width = entryBytes(mode);
-        byte[] sorted = isStrictlySorted(records, size, mode.suffixBytes())
-                ? Arrays.copyOf(records, size * width)
-                : sortMerging(records, size, mode.suffixBytes());
-        return new CompactRange(sorted, mode.suffixBytes());
+        return isStrictlySorted(records, size, mode.suffixBytes())
+                ? ofSorted(mode, records, size)
+                : new CompactRange(sortMerging(records, size, mode.suffixBytes()), mode.suffixBytes());
     }
 
     /** As {@link #of}, for records the caller has seen strictly increase (the parser checks as it goes). */
@@ -232,10 +230,6 @@ public final class CompactRange {
         return entries.length;
     }
 
-    /** A copy of the records (sorted, fixed width), the form the mirror's sync journal keeps them in. */
-    public byte[] copyOfRecords() {
-        return entries.clone();
-    }
 
     /** Copies the packed suffix of entry {@code index} (as {@code Hex.packSuffix} lays it out) into {@code dst}. */
     public void packedSuffixAt(int index, byte[] dst) {

@@ -198,20 +198,6 @@ final class RecordReader {
     }
 
     private int overflowCount(long record) {
-        long base = StoreFormat.overflowAt(records, width);
-        int low = 0;
-        int high = overflowPairs - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            long at = Integer.toUnsignedLong(map.intAt(base + 8L * mid));
-            if (at < record) {
-                low = mid + 1;
-            } else if (at > record) {
-                high = mid - 1;
-            } else {
-                return map.intAt(base + 8L * mid + 4);
-            }
-        }
-        throw new StoreException(map.file + " is corrupt: a large count is missing from its overflow table");
+        return overflowCountAt(overflowIndexFrom(record), record);
     }
 }

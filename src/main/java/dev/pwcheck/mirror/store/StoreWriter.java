@@ -118,18 +118,21 @@ public final class StoreWriter implements Closeable {
             throw new StoreException("hashes are not in strictly increasing order");
         }
         System.arraycopy(packedSuffix, at, lastSuffix, 0, suffixBytes);
-        // Full keys strictly increase (checked above): only a compact key can repeat.
-        boolean sameKey = kind == StoreFormat.Kind.COMPACT && pending && Arrays.equals(pendingKey, 0, keyBytes - 1, packedSuffix, at, at + keyBytes - 1)
-                && (pendingKey[keyBytes - 1] & 0xF0) == (packedSuffix[at + keyBytes - 1] & 0xF0);
         rangeEmpty = false;
-        if (sameKey) {
-            // Only a compact key can repeat (full keys strictly increase): keep the larger count, never less.
+        addKey(packedSuffix, at, count);
+    }
+
+    /** Makes the key at {@code src[from]} the pending record, or folds it into the pending one when a compact key repeats. */
+    private void addKey(byte[] src, int from, int count) {
+        // Full keys strictly increase: only a compact key can repeat. Keep the larger count, never less.
+        if (kind == StoreFormat.Kind.COMPACT && pending && Arrays.equals(pendingKey, 0, keyBytes - 1, src, from, from + keyBytes - 1)
+                && (pendingKey[keyBytes - 1] & 0xF0) == (src[from + keyBytes - 1] & 0xF0)) {
             pendingCount = Math.max(pendingCount, count);
             merged++;
             return;
         }
         writePending();
-        System.arraycopy(packedSuffix, at, pendingKey, 0, keyBytes);
+        System.arraycopy(src, from, pendingKey, 0, keyBytes);
         pendingKey[keyBytes - 1] &= (byte) 0xF0;
         pendingCount = count;
         pending = true;
@@ -145,14 +148,19 @@ public final class StoreWriter implements Closeable {
             return;
         }
         pending = false;
-        int inline = inlineCount(pendingCount);
+        putRecord(pendingKey, 0, pendingCount);
+    }
+
+    /** Appends one record: the key at {@code src[from]} (the low nibble of its last byte ignored) and its count. */
+    private void putRecord(byte[] src, int from, int count) {
+        int inline = inlineCount(count);
         if (buffer.remaining() < width) {
             flush();
         }
         byte[] out = buffer.array();
         int at = buffer.position();
-        System.arraycopy(pendingKey, 0, out, at, keyBytes - 1);
-        out[at + keyBytes - 1] = (byte) ((pendingKey[keyBytes - 1] & 0xF0) | (inline >>> 8));
+        System.arraycopy(src, from, out, at, keyBytes - 1);
+        out[at + keyBytes - 1] = (byte) ((src[from + keyBytes - 1] & 0xF0) | (inline >>> 8));
         out[at + keyBytes] = (byte) inline;
         buffer.position(at + width);
         records++;
@@ -163,9 +171,7 @@ public final class StoreWriter implements Closeable {
      * Also where the record count is capped, since every record passes here first.
      */
     private int inlineCount(int count) {
-        if (records >= 0xFFFF_FFFFL) {
-            throw new StoreException("more hashes than a store holds (2^32 - 1)");
-        }
+        requireRoom(1);
         if (count <= StoreFormat.MAX_INLINE_COUNT) {
             return count;
         }
@@ -196,33 +202,11 @@ public final class StoreWriter implements Closeable {
         range.writeRecordsTo(ByteBuffer.wrap(in));
         int inWidth = suffixBytes + Integer.BYTES;
         for (int i = 0, from = 0; i < size; i++, from += inWidth) {
-            int count = (in[from + suffixBytes] & 0xFF) << 24 | (in[from + suffixBytes + 1] & 0xFF) << 16
-                    | (in[from + suffixBytes + 2] & 0xFF) << 8 | in[from + suffixBytes + 3] & 0xFF;
             if (kind == StoreFormat.Kind.COMPACT) {
-                // Keys are the first 64 bits: neighbours may share one, and the pending record merges them.
-                if (pending && sameKey(in, from - inWidth, from)) {
-                    pendingCount = Math.max(pendingCount, count);
-                    merged++;
-                    continue;
-                }
-                writePending();
-                System.arraycopy(in, from, pendingKey, 0, keyBytes);
-                pendingKey[keyBytes - 1] &= (byte) 0xF0;
-                pendingCount = count;
-                pending = true;
-                continue;
+                addKey(in, from, range.countAt(i)); // neighbours may share their first 64 bits: the pending record merges them
+            } else {
+                putRecord(in, from, range.countAt(i));
             }
-            int inline = inlineCount(count);
-            if (buffer.remaining() < width) {
-                flush();
-            }
-            byte[] out = buffer.array();
-            int at = buffer.position();
-            System.arraycopy(in, from, out, at, keyBytes - 1);
-            out[at + keyBytes - 1] = (byte) ((in[from + keyBytes - 1] & 0xF0) | (inline >>> 8));
-            out[at + keyBytes] = (byte) inline;
-            buffer.position(at + width);
-            records++;
         }
     }
 
@@ -247,18 +231,24 @@ public final class StoreWriter implements Closeable {
             int n = (int) Math.min(end - r, buffer.remaining() / width);
             byte[] out = buffer.array();
             int start = buffer.position();
+            requireRoom(n);
             source.copyRecords(r, n, out, start);
             for (int i = 0; i < n; i++) {
                 int at = start + i * width + keyBytes - 1;
                 if (((out[at] & 0x0F) << 8 | out[at + 1] & 0xFF) == StoreFormat.OVERFLOW_MARK) {
                     inlineCount(source.overflowCountAt(overflowAt++, r + i));
-                } else if (records >= 0xFFFF_FFFFL) {
-                    throw new StoreException("more hashes than a store holds (2^32 - 1)");
                 }
                 records++;
             }
             buffer.position(start + n * width);
             r += n;
+        }
+    }
+
+    /** Refuses {@code more} records past the most a store's 32-bit record numbers can hold. */
+    private void requireRoom(long more) {
+        if (records + more > 0xFFFF_FFFFL) {
+            throw new StoreException("more hashes than a store holds (2^32 - 1)");
         }
     }
 
@@ -273,11 +263,6 @@ public final class StoreWriter implements Closeable {
         writePending();
         rangeEmpty = false;
         wholeRange = true;
-    }
-
-    private boolean sameKey(byte[] in, int a, int b) {
-        return Arrays.equals(in, a, a + keyBytes - 1, in, b, b + keyBytes - 1)
-                && (in[a + keyBytes - 1] & 0xF0) == (in[b + keyBytes - 1] & 0xF0);
     }
 
     /** Writes index, presence, overflow and header, syncs, and atomically replaces the target. */

@@ -9,6 +9,7 @@ import dev.pwcheck.range.CompactRange;
 import dev.pwcheck.range.HashMode;
 import dev.pwcheck.range.RangeParser;
 import dev.pwcheck.upstream.UpstreamException;
+import dev.pwcheck.upstream.UpstreamStatus;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Downloads every range of a corpus from the upstream into a store: a bounded number of requests at a time, each
  * retried with back-off (honouring {@code Retry-After}) on the failures that pass, each answer validated like any
  * upstream answer. Progress goes to a journal as ranges arrive, so a sync that is stopped, killed or fails resumes
- * where it was, fetching no range twice; the store is written only once every range is in.
+ * where it was, fetching no range twice; the store is written as ranges arrive ({@link StoreFrontier}) into a
+ * temporary file that takes the store's name only once every range is in.
  *
  * <p>Run on a directory that already holds a store of the same kind, it refreshes it: every range that store holds is
  * asked with {@code If-None-Match} on the ETag it was stored with ({@link EtagIndex}); a 304 keeps the stored range
@@ -147,12 +148,11 @@ public final class RangeSync {
                 etags.writeFor(MirrorStore.open(written, false));
                 writeNanos = System.nanoTime() - writeStart;
             }
-            Path store = written;
             journal.delete();
             if (previous != null) {
                 log.printf(Locale.ROOT, "Refreshed: %,d ranges changed, %,d unchanged (304)%n", changed.get(), unchanged.get());
             }
-            return store;
+            return written;
         }
     }
 
@@ -308,7 +308,7 @@ public final class RangeSync {
                 return;
             } else if (answer.status() == 429 || answer.status() >= 500) {
                 problem = "HTTP " + answer.status();
-                wait = retryAfter(answer.retryAfter()).orElse(null);
+                wait = retryAfter(answer.retryAfter());
             } else {
                 stop(run, "range " + name + " answered HTTP " + answer.status() + ", which retrying will not fix", null);
                 finished(run);
@@ -338,16 +338,10 @@ public final class RangeSync {
         });
     }
 
-    private static Optional<Duration> retryAfter(String value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            long seconds = Long.parseLong(value.trim());
-            return seconds >= 0 ? Optional.of(Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds()))) : Optional.empty();
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+    /** The wait the upstream asked for, up to {@link #MAX_RETRY_AFTER}; null when it asked for none we read. */
+    private static Duration retryAfter(String header) {
+        Duration asked = UpstreamStatus.retryAfter(header);
+        return asked == null || asked.compareTo(MAX_RETRY_AFTER) <= 0 ? asked : MAX_RETRY_AFTER;
     }
 
     /** Copies the range of {@code prefix} from the store being refreshed, as it is stored there. */

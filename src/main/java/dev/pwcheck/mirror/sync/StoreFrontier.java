@@ -7,14 +7,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes a sync's store while its ranges are still arriving: each range goes into the {@link StoreWriter} as soon as
- * every range before it is in, so that when the last one comes the store needs only its index and a sync. (Written
+ * Writes a sync's store while its ranges are still arriving: each range goes into the
+ * {@link dev.pwcheck.mirror.store.StoreWriter} as soon as every range before it is in, so that when the last one comes the store needs only its index and a sync. (Written
  * after the fetch, the store took a core for seconds while the other stood idle, and read every range back from the
  * journal.)
  *
  * <p>A range that comes ahead of the frontier is held in memory, up to {@link #MAX_HELD} of them (one in back-off
  * holds the frontier while later ones keep coming); past that, and for ranges a resumed sync found in the journal,
- * the frontier reads the range back from the journal when it gets there. Used by one thread.
+ * the frontier reads the range back from the journal when it gets there. Not thread-safe: {@code RangeSync} calls it
+ * under one lock, with the journal append before it, so ranges go in one at a time.
  */
 final class StoreFrontier {
 

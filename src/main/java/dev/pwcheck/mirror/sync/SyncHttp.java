@@ -37,26 +37,25 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SyncHttp implements Closeable {
 
-    /** One answer: 200 with its (decoded) body, 304, or another status, with the ETag and the bytes that came over the wire. */
-    record Answer(int status, byte[] body, int length, String etag, String retryAfter, long wireBytes) {
+    /** One answer: 200 with its (decoded) body, 304, or another status, with the ETag and Retry-After it came with. */
+    record Answer(int status, byte[] body, int length, String etag, String retryAfter) {
     }
 
-    private final Vertx vertx;
     private static final int MAX_LOOPS = 8;
+    private static final CharSequence ADD_PADDING = HttpHeaders.createOptimized("Add-Padding");
+    private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
+    private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
+
+    private final Vertx vertx;
     private final Lane[] lanes;
     private final AtomicInteger nextLane = new AtomicInteger();
-    private final URI upstream;
     private final String userAgent;
     private final Duration timeout;
     private final int maxBytes;
     private final AtomicLong wireBytes = new AtomicLong();
     private final String basePath;
-    private static final CharSequence ADD_PADDING = HttpHeaders.createOptimized("Add-Padding");
-    private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
-    private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
 
     SyncHttp(URI upstream, int concurrency, Duration timeout, int maxBytes, String userAgent) {
-        this.upstream = upstream;
         this.timeout = timeout;
         this.maxBytes = maxBytes;
         this.userAgent = userAgent;
@@ -196,7 +195,7 @@ final class SyncHttp implements Closeable {
         response.exceptionHandler(answer::completeExceptionally);
         if (status != 200) {
             response.handler(chunk -> wireBytes.addAndGet(chunk.length()));
-            response.endHandler(end -> answer.complete(new Answer(status, null, 0, etag, response.getHeader("Retry-After"), 0)));
+            response.endHandler(end -> answer.complete(new Answer(status, null, 0, etag, response.getHeader("Retry-After"))));
             return;
         }
         AnswerBody body;
@@ -228,7 +227,7 @@ final class SyncHttp implements Closeable {
             try {
                 body.finish();
                 wireBytes.addAndGet(received[0]);
-                answer.complete(new Answer(200, body.bytes(), body.length(), etag, null, received[0]));
+                answer.complete(new Answer(200, body.bytes(), body.length(), etag, null));
             } catch (UpstreamException e) {
                 answer.completeExceptionally(e);
             }
