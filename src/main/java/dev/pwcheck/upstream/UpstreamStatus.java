@@ -6,7 +6,7 @@ import java.time.Duration;
  * Names the failure an upstream status other than 200 (or a 304 to a conditional request) stands for, before any
  * body is read: a 204 or a redirect must not pass for an empty range, i.e. "clean".
  */
-public final class UpstreamStatus {
+final class UpstreamStatus {
 
     private UpstreamStatus() {
     }
@@ -22,11 +22,8 @@ public final class UpstreamStatus {
         return new UpstreamException(FailureCause.UNEXPECTED_STATUS, "upstream answered " + status, status, null);
     }
 
-    /**
-     * Retry-After in its seconds form, or null; the HTTP-date form is ignored (then our own back-off applies). Shared
-     * by the service's client and {@code mirror sync}.
-     */
-    public static Duration retryAfter(String header) {
+    /** Retry-After in its seconds form; the HTTP-date form is ignored (then our own back-off applies). */
+    static Duration retryAfter(String header) {
         if (header == null || header.isBlank() || header.trim().length() > 9) {
             return null;
         }

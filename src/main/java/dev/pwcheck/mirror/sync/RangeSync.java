@@ -9,7 +9,6 @@ import dev.pwcheck.range.CompactRange;
 import dev.pwcheck.range.HashMode;
 import dev.pwcheck.range.RangeParser;
 import dev.pwcheck.upstream.UpstreamException;
-import dev.pwcheck.upstream.UpstreamStatus;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -338,10 +337,20 @@ public final class RangeSync {
         });
     }
 
-    /** The wait the upstream asked for, up to {@link #MAX_RETRY_AFTER}; null when it asked for none we read. */
-    private static Duration retryAfter(String header) {
-        Duration asked = UpstreamStatus.retryAfter(header);
-        return asked == null || asked.compareTo(MAX_RETRY_AFTER) <= 0 ? asked : MAX_RETRY_AFTER;
+    /**
+     * The wait the upstream asked for, up to {@link #MAX_RETRY_AFTER}; null when it asked for none we read. Unlike
+     * the service's parse (which ignores 10 digits or more) any number of seconds is read here, and capped.
+     */
+    private static Duration retryAfter(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(value.trim());
+            return seconds >= 0 ? Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds())) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Copies the range of {@code prefix} from the store being refreshed, as it is stored there. */
