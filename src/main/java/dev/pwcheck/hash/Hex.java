@@ -9,6 +9,7 @@ public final class Hex {
     /** Hex characters in a range suffix: a SHA-1 is 40, the first 5 travel as the prefix. */
     public static final int SUFFIX_CHARS = 35;
     /** Bytes a packed suffix takes; the last low nibble is always zero. */
+    private static final char[] UPPER_DIGITS = "0123456789ABCDEF".toCharArray();
     public static final int SUFFIX_BYTES = (SUFFIX_CHARS + 1) / 2;
 
     private static final char[] UPPER = "0123456789ABCDEF".toCharArray();
@@ -26,39 +27,30 @@ public final class Hex {
         }
     }
 
-    private static final java.lang.invoke.VarHandle LONG_LE =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final java.lang.invoke.VarHandle INT_LE =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101_0101_0101_0101L;
-    private static final long HIGHS = 0x8080_8080_8080_8080L;
-
     private Hex() {
     }
 
-    /**
-     * Packs the 8 hex digits (any case) at {@code src[from]} into 4 bytes at {@code dst[at]}, testing and converting
-     * all 8 at once in one long (SWAR): a range answer is 35 digits a line, and this is most of what a sync computes.
-     * {@code src} must hold 8 bytes from {@code from}.
-     *
-     * @return false when one of them is not a hex digit ({@code dst} is then left as it was)
-     */
-    public static boolean pack8(byte[] src, int from, byte[] dst, int at) {
-        long x = (long) LONG_LE.get(src, from);
-        // Each byte's top bit marks its test; adding to a byte below 0x80 never carries into the next one.
-        long digit = (x + 0x50 * ONES) & ~(x + 0x46 * ONES) & HIGHS; // '0'..'9'
-        long lower = x | 0x20 * ONES;
-        long letter = (lower + 0x1F * ONES) & ~(lower + 0x19 * ONES) & HIGHS; // 'a'..'f', either case
-        if ((x & HIGHS) != 0 || (digit | letter) != HIGHS) {
-            return false;
+    /** Byte value of every pair of hex digits (first digit high), indexed by the pair's two bytes; -1 for a non-pair. */
+    private static final short[] PAIRS = new short[1 << 16];
+
+    static {
+        java.util.Arrays.fill(PAIRS, (short) -1);
+        for (int hi = 0; hi < 256; hi++) {
+            for (int lo = 0; lo < 256; lo++) {
+                if (NIBBLES[hi] >= 0 && NIBBLES[lo] >= 0) {
+                    PAIRS[hi << 8 | lo] = (short) (NIBBLES[hi] << 4 | NIBBLES[lo]);
+                }
+            }
         }
-        long nibbles = (x & 0x0F * ONES) + (letter >>> 7) * 9;
-        // Byte i holds the nibble of digit i: pairs become bytes (first digit high), then the 4 bytes close up.
-        long pairs = ((nibbles & 0x000F_000F_000F_000FL) << 4) | ((nibbles >>> 8) & 0x000F_000F_000F_000FL);
-        pairs = (pairs | pairs >>> 8) & 0x0000_FFFF_0000_FFFFL;
-        pairs = (pairs | pairs >>> 16) & 0xFFFF_FFFFL;
-        INT_LE.set(dst, at, (int) pairs);
-        return true;
+    }
+
+    /**
+     * The byte two hex digits (any case) spell, first digit high, or -1 when either is not a hex digit. One lookup
+     * in a 128 KB table of which a sync touches about 4 KB: cheaper per digit than arithmetic, most of all before the
+     * JIT's last tier (a sync is short enough to run mostly there).
+     */
+    public static int pair(byte hi, byte lo) {
+        return PAIRS[(hi & 0xff) << 8 | (lo & 0xff)];
     }
 
     /** Value of one hex digit, any case, or -1 when {@code c} is not one. */
@@ -127,6 +119,18 @@ public final class Hex {
             int b = packed[at + i / 2];
             out.append(UPPER[(i & 1) == 0 ? (b >>> 4) & 0xF : b & 0xF]);
         }
+    }
+
+    /**
+     * The name of range {@code prefix} (0 to 0xFFFFF): its 5 hex digits, upper case, as the range API spells it. A
+     * sync names a million ranges, and {@code String.format} parses its pattern with a regex each time.
+     */
+    public static String prefix(int prefix) {
+        char[] name = new char[5];
+        for (int i = 4, v = prefix; i >= 0; i--, v >>>= 4) {
+            name[i] = UPPER_DIGITS[v & 0xF];
+        }
+        return new String(name);
     }
 
     public static String upper(byte[] bytes) {

@@ -15,9 +15,6 @@ public final class RangeParser {
     /** Digits in the largest count we store (an int); longer counts are not a real corpus. */
     private static final int MAX_COUNT_DIGITS = 10;
 
-    private static final java.lang.invoke.VarHandle FIRST_BYTES =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
-
     private final HashMode mode;
     private final int maxBytes;
     private final int maxLines;
@@ -65,22 +62,23 @@ public final class RangeParser {
                 throw malformed();
             }
             int p = pos;
-            int i = 0;
-            for (; i + 4 <= suffixBytes - 1; i += 4, p += 8) {
-                if (!Hex.pack8(body, p, records, at + i)) {
-                    throw malformed();
-                }
+            // Each pair of digits is one table lookup; a bad digit makes its value negative, and the OR of all of
+            // them is checked once a line. The first 8 bytes also make the long the sort order is checked on.
+            int bad = 0;
+            long first = 0;
+            for (int i = 0; i < Long.BYTES; i++, p += 2) {
+                int v = Hex.pair(body[p], body[p + 1]);
+                bad |= v;
+                records[at + i] = (byte) v;
+                first = first << 8 | (v & 0xff);
             }
-            for (; i < suffixBytes - 1; i++, p += 2) {
-                int hi = Hex.nibble(body[p]);
-                int lo = Hex.nibble(body[p + 1]);
-                if ((hi | lo) < 0) {
-                    throw malformed();
-                }
-                records[at + i] = (byte) (hi << 4 | lo);
+            for (int i = Long.BYTES; i < suffixBytes - 1; i++, p += 2) {
+                int v = Hex.pair(body[p], body[p + 1]);
+                bad |= v;
+                records[at + i] = (byte) v;
             }
             int last = Hex.nibble(body[p++]);
-            if (last < 0 || body[p++] != ':') {
+            if ((bad | last) < 0 || body[p++] != ':') {
                 throw malformed();
             }
             records[at + suffixBytes - 1] = (byte) (last << 4);
@@ -113,13 +111,12 @@ public final class RangeParser {
             if (count > 0) {
                 CompactRange.writeCount(records, at + suffixBytes, (int) count);
                 if (sorted && stored > 0) {
-                    long first = (long) FIRST_BYTES.get(records, at);
-                    int order = Long.compareUnsigned(previousFirst, first);
-                    sorted = order < 0 || order == 0 && Arrays.compareUnsigned(records, at - width, at - width + suffixBytes, records, at, at + suffixBytes) < 0;
-                    previousFirst = first;
-                } else if (stored == 0) {
-                    previousFirst = (long) FIRST_BYTES.get(records, at);
+                    // Unsigned order: flipping the sign bit maps it onto signed order.
+                    long a = previousFirst ^ Long.MIN_VALUE;
+                    long b = first ^ Long.MIN_VALUE;
+                    sorted = a < b || a == b && Arrays.compareUnsigned(records, at - width, at - width + suffixBytes, records, at, at + suffixBytes) < 0;
                 }
+                previousFirst = first;
                 stored++;
             }
             pos = p;

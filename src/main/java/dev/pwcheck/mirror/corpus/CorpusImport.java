@@ -135,7 +135,7 @@ public final class CorpusImport {
         }
         byte[] buffer = new byte[64 << 10];
         for (int prefix = 0; prefix < StoreFormat.PREFIXES; prefix++) {
-            String name = String.format(Locale.ROOT, "%05X", prefix);
+            String name = Hex.prefix(prefix);
             if (!upper.get(prefix) && !lower.get(prefix)) {
                 if (!partial) {
                     throw new StoreException(dir.resolve(name + ".txt") + " is missing: the download is incomplete"

@@ -1,5 +1,6 @@
 package dev.pwcheck.mirror.corpus;
 
+import dev.pwcheck.hash.Hex;
 import dev.pwcheck.mirror.Progress;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreException;
@@ -52,7 +53,7 @@ public final class StoreExport {
                 for (int prefix = 0; prefix < StoreFormat.PREFIXES; prefix++) {
                     CompactRange range = store.range(prefix);
                     if (range != null) {
-                        String name = String.format(Locale.ROOT, "%05X", prefix);
+                        String name = Hex.prefix(prefix);
                         lines.setLength(0);
                         for (int i = 0; i < range.size(); i++) {
                             lines.append(name);

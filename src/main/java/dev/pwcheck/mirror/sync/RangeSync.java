@@ -1,5 +1,6 @@
 package dev.pwcheck.mirror.sync;
 
+import dev.pwcheck.hash.Hex;
 import dev.pwcheck.mirror.Progress;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreException;
@@ -272,7 +273,7 @@ public final class RangeSync {
 
     private void start(Run run, int prefix) {
         String etag = previous != null && previous.holds(prefix) ? previousEtags.get(prefix) : null;
-        String name = String.format(Locale.ROOT, "%05X", prefix);
+        String name = Hex.prefix(prefix);
         String path = "/range/" + name + (settings.mode() == HashMode.SHA1 ? "" : "?mode=" + settings.mode().wire());
         attempt(run, prefix, name, path, etag, 0);
     }
@@ -356,7 +357,7 @@ public final class RangeSync {
     /** Copies the range of {@code prefix} from the store being refreshed, as it is stored there. */
     private void copyPrevious(int prefix, StoreWriter writer) {
         if (previous == null || !previous.holds(prefix)) {
-            throw new StoreException("range " + String.format(Locale.ROOT, "%05X", prefix)
+            throw new StoreException("range " + Hex.prefix(prefix)
                     + " was answered 304 but the store being refreshed no longer holds it; remove " + "the journal and sync again");
         }
         writer.copyRange(previous, prefix);
