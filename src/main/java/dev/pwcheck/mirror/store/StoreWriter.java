@@ -175,6 +175,11 @@ public final class StoreWriter implements Closeable {
         if (count <= StoreFormat.MAX_INLINE_COUNT) {
             return count;
         }
+        return overflowMark(count);
+    }
+
+    /** Puts {@code count} in the overflow table for the next record, and returns the mark that record holds instead. */
+    private int overflowMark(int count) {
         if (overflowPairs * 2 + 2 > overflow.length) {
             overflow = Arrays.copyOf(overflow, overflow.length * 2);
         }
@@ -201,12 +206,31 @@ public final class StoreWriter implements Closeable {
         byte[] in = scratch;
         range.writeRecordsTo(ByteBuffer.wrap(in));
         int inWidth = suffixBytes + Integer.BYTES;
-        for (int i = 0, from = 0; i < size; i++, from += inWidth) {
-            if (kind == StoreFormat.Kind.COMPACT) {
+        if (kind == StoreFormat.Kind.COMPACT) {
+            for (int i = 0, from = 0; i < size; i++, from += inWidth) {
                 addKey(in, from, range.countAt(i)); // neighbours may share their first 64 bits: the pending record merges them
-            } else {
-                putRecord(in, from, range.countAt(i));
             }
+            return;
+        }
+        requireRoom(size);
+        // Full records straight into the buffer's array, as many as fit between flushes: a sync writes every hash here.
+        for (int i = 0, from = 0; i < size; ) {
+            if (buffer.remaining() < width) {
+                flush();
+            }
+            int batch = Math.min(size - i, buffer.remaining() / width);
+            byte[] out = buffer.array();
+            int at = buffer.position();
+            for (int end = i + batch; i < end; i++, from += inWidth, at += width) {
+                int count = (in[from + suffixBytes] & 0xff) << 24 | (in[from + suffixBytes + 1] & 0xff) << 16
+                        | (in[from + suffixBytes + 2] & 0xff) << 8 | (in[from + suffixBytes + 3] & 0xff);
+                int inline = count <= StoreFormat.MAX_INLINE_COUNT ? count : overflowMark(count);
+                System.arraycopy(in, from, out, at, keyBytes - 1);
+                out[at + keyBytes - 1] = (byte) ((in[from + keyBytes - 1] & 0xF0) | (inline >>> 8));
+                out[at + keyBytes] = (byte) inline;
+                records++;
+            }
+            buffer.position(at);
         }
     }
 

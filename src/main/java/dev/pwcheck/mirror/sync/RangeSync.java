@@ -161,7 +161,9 @@ public final class RangeSync {
      * parsed, ranges journaled and written into the store (through the frontier) on the HTTP client's event loops,
      * and the next request goes out from there too, so nothing waits on another thread on the way; the next request
      * is sent only once the range before it is journaled, so a kill never loses more than the ranges in flight. This
-     * thread only shows progress and syncs the journal to disk now and then.
+     * thread only shows progress and syncs the journal to disk now and then: a kill loses nothing the journal was
+     * given (the page cache keeps it), so the sync only bounds what a power cut can take, and does so rarely, since
+     * every sync of the device stalls the writes of the whole sync behind it (on ext4 every 2 s cost 8-10%).
      */
     private void fetchAll(int[] todo, SyncJournal journal, StoreFrontier frontier) throws IOException, InterruptedException {
         Run run = new Run(todo, journal, frontier);
@@ -173,9 +175,10 @@ public final class RangeSync {
             start(run, todo[i]);
         }
         long lastForce = System.nanoTime();
+        long forceEvery = TimeUnit.SECONDS.toNanos(30);
         while (!run.done.await(250, TimeUnit.MILLISECONDS)) {
             progress.tick();
-            if (System.nanoTime() - lastForce > 2_000_000_000L) {
+            if (System.nanoTime() - lastForce > forceEvery) {
                 journal.force();
                 lastForce = System.nanoTime();
             }
