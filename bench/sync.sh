@@ -12,13 +12,15 @@
 # it); then the same sync command again on the same directory (a refresh: every range asked with If-None-Match,
 # answered 304). Last, wrk fetching random ranges from the same nginx for 10 s at the same concurrency.
 # Rates are (ranges - 1,024) / (time - time of the 1,024-range run); the median round is shown. Needs nginx, wrk.
+# BENCH_TMP=/dev/shm puts the range files, the stores and hibp-download's file on tmpfs, to see the rates without
+# the file system's write path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RANGES=${1:-16384}
 CONCURRENCY=${2:-32}
 ROUNDS=${3:-3}
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
-WORK=$(mktemp -d)
+WORK=$(mktemp -d ${BENCH_TMP:+-p "$BENCH_TMP"})
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"' EXIT
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 . bench/lib/range-files.sh
