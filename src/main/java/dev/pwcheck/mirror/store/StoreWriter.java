@@ -59,6 +59,22 @@ public final class StoreWriter implements Closeable {
     /** The current range was added whole ({@link #addRange}, {@link #copyRange}): no single hash may follow. */
     private boolean wholeRange;
     private boolean committed;
+    /** A sync's partial store: kept when the writer closes uncommitted, so that the next run takes it back. */
+    private final boolean keepUncommitted;
+    /** While a whole range is being written: where it began, and the checksum of its bytes so far. */
+    private boolean accounting;
+    private long rangeRecordsFrom;
+    private int rangeOverflowFrom;
+    private int rangeCrcFrom;
+    private final CRC32C rangeCrc = new CRC32C();
+
+    /**
+     * What a whole range put into the store: its records (of {@code width} bytes), the CRC-32C of their bytes, and its
+     * large counts as (record within the range, count) pairs. A sync journals this instead of the range once the store
+     * has it, and a resumed sync checks the partial store against it ({@link #takeBack}).
+     */
+    public record WrittenRange(int records, int width, int crc, int[] overflow) {
+    }
 
     public StoreWriter(Path target, HashMode mode) {
         this(target, mode, StoreFormat.Kind.FULL, false);
@@ -66,6 +82,19 @@ public final class StoreWriter implements Closeable {
 
     /** @param subset the store holds only some hashes of its ranges ({@code mirror top}): never usable as the mirror */
     public StoreWriter(Path target, HashMode mode, StoreFormat.Kind kind, boolean subset) {
+        this(target, mode, kind, subset, null);
+    }
+
+    /**
+     * A writer for a sync: the store is written into {@code partial} (beside the target), which is opened as it is
+     * and kept when the writer closes uncommitted. Ranges a stopped run wrote there are taken back with
+     * {@link #takeBack}, then {@link #continueAfterTakenBack()} cuts off whatever follows them.
+     */
+    public static StoreWriter resumable(Path target, HashMode mode, StoreFormat.Kind kind, Path partial) {
+        return new StoreWriter(target, mode, kind, false, partial);
+    }
+
+    private StoreWriter(Path target, HashMode mode, StoreFormat.Kind kind, boolean subset, Path partial) {
         this.target = target.toAbsolutePath();
         this.mode = mode;
         this.kind = kind;
@@ -75,10 +104,17 @@ public final class StoreWriter implements Closeable {
         this.suffixBytes = mode.suffixBytes();
         this.lastSuffix = new byte[suffixBytes];
         this.pendingKey = new byte[keyBytes];
-        this.temp = this.target.resolveSibling("." + this.target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        this.keepUncommitted = partial != null;
+        this.temp = partial != null ? partial.toAbsolutePath()
+                : this.target.resolveSibling("." + this.target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        if (!this.temp.getParent().equals(this.target.getParent())) {
+            throw new StoreException("a partial store must sit beside its target, so that the rename is atomic");
+        }
         try {
             Files.createDirectories(this.target.getParent());
-            this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            this.channel = partial != null
+                    ? FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)
+                    : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
             channel.position(StoreFormat.RECORDS_AT);
         } catch (IOException e) {
             throw new StoreException("cannot create " + temp + ": " + e.getMessage(), e);
@@ -194,11 +230,11 @@ public final class StoreWriter implements Closeable {
      * counts of at least 1 by construction, so this writes its records in one loop without {@link #add}'s per-hash
      * checks: the sync's store is most of its work after the parse.
      */
-    public void addRange(CompactRange range) {
+    public WrittenRange addRange(CompactRange range) {
         startWholeRange();
         int size = range.size();
         if (size == 0) {
-            return;
+            return endWholeRange();
         }
         if (scratch.length < range.recordsLength()) {
             scratch = new byte[Math.max(range.recordsLength(), 2 * scratch.length)];
@@ -210,7 +246,7 @@ public final class StoreWriter implements Closeable {
             for (int i = 0, from = 0; i < size; i++, from += inWidth) {
                 addKey(in, from, range.countAt(i)); // neighbours may share their first 64 bits: the pending record merges them
             }
-            return;
+            return endWholeRange();
         }
         requireRoom(size);
         // Full records straight into the buffer's array, as many as fit between flushes: a sync writes every hash here.
@@ -232,6 +268,7 @@ public final class StoreWriter implements Closeable {
             }
             buffer.position(at);
         }
+        return endWholeRange();
     }
 
     /**
@@ -239,7 +276,7 @@ public final class StoreWriter implements Closeable {
      * range just begun and nothing else: its records are copied as they are (a refresh keeps an unchanged range
      * this way), and only counts in the source's overflow table are looked up.
      */
-    public void copyRange(MirrorStore source, int prefix) {
+    public WrittenRange copyRange(MirrorStore source, int prefix) {
         if (source.mode() != mode || source.kind() != kind) {
             throw new StoreException("a range can only be copied from a store of the same corpus and kind");
         }
@@ -267,6 +304,7 @@ public final class StoreWriter implements Closeable {
             buffer.position(start + n * width);
             r += n;
         }
+        return endWholeRange();
     }
 
     /** Refuses {@code more} records past the most a store's 32-bit record numbers can hold. */
@@ -287,6 +325,109 @@ public final class StoreWriter implements Closeable {
         writePending();
         rangeEmpty = false;
         wholeRange = true;
+        accounting = true;
+        rangeRecordsFrom = records;
+        rangeOverflowFrom = overflowPairs;
+        rangeCrc.reset();
+        rangeCrcFrom = buffer.position();
+    }
+
+    /**
+     * Ends the whole range begun by {@link #startWholeRange()} (its last compact record included) and says what it
+     * wrote; in a sync's partial store the range is in the file (the page cache) once this returns.
+     */
+    private WrittenRange endWholeRange() {
+        writePending();
+        rangeCrc.update(buffer.array(), rangeCrcFrom, buffer.position() - rangeCrcFrom);
+        accounting = false;
+        if (keepUncommitted) {
+            // Into the file before a sync journals where the range is: a kill then loses nothing the journal points at.
+            flush();
+        }
+        rangeCrcFrom = buffer.position();
+        int pairs = overflowPairs - rangeOverflowFrom;
+        int[] large = new int[pairs * 2];
+        for (int i = 0; i < pairs; i++) {
+            large[2 * i] = (int) (Integer.toUnsignedLong(overflow[2 * (rangeOverflowFrom + i)]) - rangeRecordsFrom);
+            large[2 * i + 1] = overflow[2 * (rangeOverflowFrom + i) + 1];
+        }
+        return new WrittenRange((int) (records - rangeRecordsFrom), width, (int) rangeCrc.getValue(), large);
+    }
+
+    /**
+     * Takes back range {@code prefix} as a stopped sync wrote it into this writer's partial store, right after the
+     * ranges taken back before it: its bytes must be there and match {@code written}'s checksum (a power cut can
+     * lose file data that the journal kept). Only before anything new is written.
+     *
+     * @return whether it was taken back; once one is not, none after it can be
+     */
+    public boolean takeBack(int prefix, WrittenRange written) {
+        if (!keepUncommitted || buffer.position() != 0 || written.width() != width || written.records() < 0) {
+            return false;
+        }
+        long length = (long) written.records() * width;
+        long at = StoreFormat.RECORDS_AT + records * width;
+        try {
+            if (prefix <= this.prefix || prefix >= PREFIXES || records + written.records() > 0xFFFF_FFFFL || at + length > channel.size()) {
+                return false;
+            }
+            CRC32C crc = new CRC32C();
+            ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(length, BUFFER_BYTES));
+            for (long done = 0; done < length; ) {
+                bytes.clear().limit((int) Math.min(bytes.capacity(), length - done));
+                while (bytes.hasRemaining()) {
+                    if (channel.read(bytes, at + done + bytes.position()) < 0) {
+                        return false;
+                    }
+                }
+                crc.update(bytes.flip());
+                done += bytes.limit();
+            }
+            if ((int) crc.getValue() != written.crc()) {
+                return false;
+            }
+            int[] large = written.overflow();
+            for (int i = 0; i + 1 < large.length; i += 2) {
+                if (large[i] < 0 || large[i] >= written.records() || large[i + 1] <= StoreFormat.MAX_INLINE_COUNT) {
+                    return false;
+                }
+            }
+            // The bytes are as written: the range goes back into the index, the checksum and the overflow table.
+            beginRange(prefix);
+            for (long done = 0; done < length; ) {
+                bytes.clear().limit((int) Math.min(bytes.capacity(), length - done));
+                while (bytes.hasRemaining()) {
+                    channel.read(bytes, at + done + bytes.position());
+                }
+                recordsCrc.update(bytes.flip());
+                done += bytes.limit();
+            }
+            for (int i = 0; i + 1 < large.length; i += 2) {
+                if (overflowPairs * 2 + 2 > overflow.length) {
+                    overflow = Arrays.copyOf(overflow, overflow.length * 2);
+                }
+                overflow[overflowPairs * 2] = (int) (records + large[i]);
+                overflow[overflowPairs * 2 + 1] = large[i + 1];
+                overflowPairs++;
+            }
+            records += written.records();
+            rangeEmpty = false;
+            wholeRange = true;
+            return true;
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + temp + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** After the ranges taken back: whatever the partial store holds past them is cut off, and writing goes on there. */
+    public void continueAfterTakenBack() {
+        try {
+            long end = StoreFormat.RECORDS_AT + records * width;
+            channel.truncate(end);
+            channel.position(end);
+        } catch (IOException e) {
+            throw new StoreException("cannot truncate " + temp + ": " + e.getMessage(), e);
+        }
     }
 
     /** Writes index, presence, overflow and header, syncs, and atomically replaces the target. */
@@ -324,6 +465,10 @@ public final class StoreWriter implements Closeable {
     }
 
     private void flush() {
+        if (accounting) {
+            rangeCrc.update(buffer.array(), rangeCrcFrom, buffer.position() - rangeCrcFrom);
+            rangeCrcFrom = 0;
+        }
         buffer.flip();
         recordsCrc.update(buffer.duplicate());
         try {
@@ -369,13 +514,21 @@ public final class StoreWriter implements Closeable {
         }
     }
 
-    /** Abandons an uncommitted store: the temporary file goes, the target is untouched. */
+    /**
+     * Abandons an uncommitted store: the temporary file goes (a sync's partial store stays, with what was flushed of
+     * it, for the next run to take back), the target is untouched.
+     */
     @Override
     public void close() {
         if (committed) {
             return;
         }
         try {
+            if (keepUncommitted) {
+                flush();
+                channel.close();
+                return;
+            }
             channel.close();
             Files.deleteIfExists(temp);
         } catch (IOException e) {

@@ -117,37 +117,35 @@ public final class RangeSync {
             log.printf(Locale.ROOT, "Refreshing %s: %,d ranges have an ETag to ask If-None-Match with%n", previous.file(), previousEtags.entries());
         }
         Path journalFile = dir.resolve(".sync-" + settings.mode().wire() + ".journal");
-        try (SyncJournal journal = SyncJournal.open(journalFile, settings.mode())) {
+        Path partialFile = dir.resolve(".sync-" + settings.mode().wire() + ".partial");
+        try (SyncJournal journal = SyncJournal.open(journalFile, settings.mode());
+                StoreWriter writer = StoreWriter.resumable(dir.resolve(StoreFormat.fileName(settings.mode())), settings.mode(), settings.kind(), partialFile)) {
+            EtagIndex etags = new EtagIndex();
+            int frontierStart = takeBack(journal, writer, etags);
             int[] todo = java.util.stream.IntStream.rangeClosed(settings.first(), settings.last()).filter(p -> !journal.has(p)).toArray();
             int wanted = settings.last() - settings.first() + 1;
             progress.resumedWith(wanted - todo.length);
             if (todo.length < wanted) {
-                log.printf(Locale.ROOT, "Resuming: %,d of %,d ranges are already in %s%n", wanted - todo.length, wanted, journalFile);
+                log.printf(Locale.ROOT, "Resuming: %,d of %,d ranges are already in %s and %s%n", wanted - todo.length, wanted, journalFile, partialFile);
             }
             long fetchStart = System.nanoTime();
-            EtagIndex etags = new EtagIndex();
-            Path written;
-            try (StoreWriter writer = new StoreWriter(dir.resolve(StoreFormat.fileName(settings.mode())), settings.mode(), settings.kind(), false)) {
-                StoreFrontier frontier = new StoreFrontier(journal, settings.first(), settings.last(), (prefix, entry) -> {
-                    etags.put(prefix, entry.etag());
-                    writer.beginRange(prefix);
-                    if (entry.notModified()) {
-                        copyPrevious(prefix, writer);
-                    } else {
-                        writer.addRange(entry.range());
-                    }
-                });
-                fetchAll(todo, journal, frontier);
-                progress.finish();
-                fetchNanos = System.nanoTime() - fetchStart;
-                log.println("All ranges fetched; finishing the store");
-                long writeStart = System.nanoTime();
-                frontier.finish();
-                written = writer.commit();
-                // After the store, never before: ETags newer than the store they sit beside would keep ranges it lacks.
-                etags.writeFor(MirrorStore.open(written, false));
-                writeNanos = System.nanoTime() - writeStart;
-            }
+            StoreFrontier frontier = new StoreFrontier(journal, frontierStart, settings.last(), (prefix, entry) -> {
+                etags.put(prefix, entry.etag());
+                writer.beginRange(prefix);
+                StoreWriter.WrittenRange stored = entry.notModified() ? copyPrevious(prefix, writer) : writer.addRange(entry.range());
+                // From here a resumed sync finds the range in the partial store; the journal keeps only how to check it.
+                journal.appendStored(prefix, entry.etag(), stored);
+            });
+            fetchAll(todo, journal, frontier);
+            progress.finish();
+            fetchNanos = System.nanoTime() - fetchStart;
+            log.println("All ranges fetched; finishing the store");
+            long writeStart = System.nanoTime();
+            frontier.finish();
+            Path written = writer.commit();
+            // After the store, never before: ETags newer than the store they sit beside would keep ranges it lacks.
+            etags.writeFor(MirrorStore.open(written, false));
+            writeNanos = System.nanoTime() - writeStart;
             journal.delete();
             if (previous != null) {
                 log.printf(Locale.ROOT, "Refreshed: %,d ranges changed, %,d unchanged (304)%n", changed.get(), unchanged.get());
@@ -181,6 +179,15 @@ public final class RangeSync {
             if (System.nanoTime() - lastForce > forceEvery) {
                 journal.force();
                 lastForce = System.nanoTime();
+            }
+        }
+        if (run.failure != null || run.storeFailure != null) {
+            synchronized (frontier) {
+                try {
+                    frontier.saveHeld();
+                } catch (IOException e) {
+                    // Then the next run fetches them again; the reason the sync stopped is what to report.
+                }
             }
         }
         journal.force();
@@ -248,15 +255,20 @@ public final class RangeSync {
         try {
             // One range at a time into the journal and the store: the frontier writes in prefix order.
             synchronized (run.frontier) {
-                if (fetched.range() == null) {
-                    run.journal.appendNotModified(prefix, fetched.etag());
-                    unchanged.incrementAndGet();
-                } else {
-                    run.journal.append(prefix, fetched.range(), fetched.etag());
-                    changed.incrementAndGet();
+                // The next range goes straight into the store (which then journals where it is); one that came early
+                // waits in memory, up to --concurrency of them, and past that is journalled whole first. So a kill
+                // loses at most the ranges in flight and as many again waiting for the store.
+                boolean journalNow = !run.frontier.isNext(prefix) && run.frontier.unsaved() >= settings.concurrency();
+                if (journalNow) {
+                    if (fetched.range() == null) {
+                        run.journal.appendNotModified(prefix, fetched.etag());
+                    } else {
+                        run.journal.append(prefix, fetched.range(), fetched.etag());
+                    }
                 }
+                (fetched.range() == null ? unchanged : changed).incrementAndGet();
                 progress.advance(1);
-                run.frontier.arrived(prefix, new SyncJournal.Entry(fetched.range(), fetched.etag()));
+                run.frontier.arrived(prefix, new SyncJournal.Entry(fetched.range(), fetched.etag()), journalNow);
             }
         } catch (IOException e) {
             stop(run, "cannot write the journal: " + e.getMessage(), null);
@@ -358,11 +370,42 @@ public final class RangeSync {
     }
 
     /** Copies the range of {@code prefix} from the store being refreshed, as it is stored there. */
-    private void copyPrevious(int prefix, StoreWriter writer) {
+    private StoreWriter.WrittenRange copyPrevious(int prefix, StoreWriter writer) {
         if (previous == null || !previous.holds(prefix)) {
             throw new StoreException("range " + Hex.prefix(prefix)
-                    + " was answered 304 but the store being refreshed no longer holds it; remove " + "the journal and sync again");
+                    + " was answered 304 but the store being refreshed no longer holds it; remove the journal and sync again");
         }
-        writer.copyRange(previous, prefix);
+        return writer.copyRange(previous, prefix);
+    }
+
+    /**
+     * Takes back the ranges a stopped run wrote into the partial store, in prefix order from the first, as long as
+     * each is there as the journal says (a power cut can lose file data the journal kept); the rest of the partial
+     * store is cut off, and ranges past it that the journal has no records of are fetched again.
+     *
+     * @return the first prefix the store still needs
+     */
+    private int takeBack(SyncJournal journal, StoreWriter writer, EtagIndex etags) throws IOException {
+        int next = settings.first();
+        while (next <= settings.last() && journal.isStored(next)) {
+            SyncJournal.Stored stored = journal.stored(next);
+            if (!writer.takeBack(next, stored.written())) {
+                break;
+            }
+            etags.put(next, stored.etag());
+            next++;
+        }
+        writer.continueAfterTakenBack();
+        int lost = 0;
+        for (int p = next; p <= settings.last(); p++) {
+            if (journal.isStored(p)) {
+                lost += journal.hasRange(p) ? 0 : 1;
+                journal.forgetStored(p);
+            }
+        }
+        if (lost > 0) {
+            log.printf(Locale.ROOT, "The partial store lacks %,d ranges the journal says it wrote (a power cut?); they are fetched again%n", lost);
+        }
+        return next;
     }
 }

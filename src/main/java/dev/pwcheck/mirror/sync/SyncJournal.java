@@ -1,6 +1,8 @@
 package dev.pwcheck.mirror.sync;
 
+import dev.pwcheck.mirror.store.StoreException;
 import dev.pwcheck.mirror.store.StoreFormat;
+import dev.pwcheck.mirror.store.StoreWriter;
 import dev.pwcheck.range.CompactRange;
 import dev.pwcheck.range.HashMode;
 
@@ -21,14 +23,23 @@ import java.util.zip.CRC32C;
  * the range's ETag too, and in a refresh may say "not modified" (the upstream's 304): the store being refreshed still
  * has that range, and it is copied from there when the new store is written.
  *
- * <p>Entries: magic, prefix, length, body, CRC-32C of prefix and body. {@code PWJ1} bodies are the range's records
- * (journals written before refreshes existed still resume); {@code PWJ2} bodies are a flags byte (1: not modified),
- * the ETag's length and bytes, then the records.
+ * <p>A range the store already holds is journalled without its records: only what a resumed sync needs to find it
+ * in the partial store and check it there ({@link StoreWriter.WrittenRange}), so the records are not written twice.
+ * A range that comes ahead of the store's frontier is journalled with its records first (the partial store cannot
+ * take it yet), and again, briefly, once the store has it.
+ *
+ * <p>Entries: magic, prefix, length, body, CRC-32C. {@code PWJ1} bodies are the range's records (journals written
+ * before refreshes existed still resume); {@code PWJ2} bodies are a flags byte (1: not modified), the ETag's length
+ * and bytes, then the records; for both the checksum covers the prefix's low byte and the body. {@code PWJ3} entries
+ * say a range is in the partial store: the ETag's length and bytes, then the range's record count, record width,
+ * the CRC-32C of its records as stored, the number of its large counts and those (record, count) pairs; the checksum
+ * covers the whole entry before it.
  */
 final class SyncJournal implements Closeable {
 
     private static final int ENTRY_MAGIC_V1 = 0x50574A31; // "PWJ1"
     private static final int ENTRY_MAGIC = 0x50574A32; // "PWJ2"
+    private static final int ENTRY_MAGIC_STORED = 0x50574A33; // "PWJ3"
     private static final byte NOT_MODIFIED = 1;
 
     /** One journal entry: the range (null when the upstream said it is unchanged) and the ETag it came with. */
@@ -37,6 +48,10 @@ final class SyncJournal implements Closeable {
             return range == null;
         }
     }
+    /** A range the partial store holds, as the journal says it wrote it there. */
+    record Stored(String etag, StoreWriter.WrittenRange written) {
+    }
+
     private static final int ENTRY_HEADER = 12;
     private static final int MAX_RANGE_BYTES = 16 << 20;
 
@@ -45,6 +60,8 @@ final class SyncJournal implements Closeable {
     private final FileChannel channel;
     /** Where each prefix's entry starts, or -1 while it has not been fetched. */
     private final long[] offsets = new long[StoreFormat.PREFIXES];
+    /** Where each prefix's newest "in the partial store" entry starts, or -1. */
+    private final long[] storedAt = new long[StoreFormat.PREFIXES];
     private long end;
     private ByteBuffer entryBuffer = ByteBuffer.allocateDirect(64 << 10);
     private int entries;
@@ -54,11 +71,23 @@ final class SyncJournal implements Closeable {
         this.mode = mode;
         this.channel = channel;
         Arrays.fill(offsets, -1);
+        Arrays.fill(storedAt, -1);
     }
 
     /** Opens (or starts) the journal, keeping every intact entry and cutting off a torn tail. */
     static SyncJournal open(Path file, HashMode mode) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        // Two syncs into one directory would interleave their journals and their partial stores: the second one stops.
+        java.nio.channels.FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new StoreException("another mirror sync is running into " + file.getParent() + " (it holds " + file.getFileName() + ")");
+        }
         SyncJournal journal = new SyncJournal(file, mode, channel);
         journal.recover();
         return journal;
@@ -75,23 +104,37 @@ final class SyncJournal implements Closeable {
             int magic = header.getInt();
             int prefix = header.getInt();
             int length = header.getInt();
-            if ((magic != ENTRY_MAGIC && magic != ENTRY_MAGIC_V1) || prefix < 0 || prefix >= StoreFormat.PREFIXES || length < 0 || length > MAX_RANGE_BYTES
-                    || at + ENTRY_HEADER + length + 4 > size) {
+            if ((magic != ENTRY_MAGIC && magic != ENTRY_MAGIC_V1 && magic != ENTRY_MAGIC_STORED) || prefix < 0 || prefix >= StoreFormat.PREFIXES
+                    || length < 0 || length > MAX_RANGE_BYTES || at + ENTRY_HEADER + length + 4 > size) {
                 break;
             }
             ByteBuffer body = ByteBuffer.allocate(length + 4);
             readFully(body, at + ENTRY_HEADER);
             body.flip();
             CRC32C crc = new CRC32C();
-            crc.update(prefix);
-            crc.update(body.array(), 0, length);
-            if ((int) crc.getValue() != body.getInt(length) || decode(magic, body.array(), length) == null) {
-                break;
+            if (magic == ENTRY_MAGIC_STORED) {
+                crc.update(header.array(), 0, ENTRY_HEADER);
+                crc.update(body.array(), 0, length);
+                if ((int) crc.getValue() != body.getInt(length) || decodeStored(body.array(), length) == null) {
+                    break;
+                }
+            } else {
+                crc.update(prefix);
+                crc.update(body.array(), 0, length);
+                if ((int) crc.getValue() != body.getInt(length) || decode(magic, body.array(), length) == null) {
+                    break;
+                }
             }
-            if (offsets[prefix] < 0) {
+            if (!has(prefix)) {
                 entries++;
             }
-            offsets[prefix] = at;
+            if (magic == ENTRY_MAGIC_STORED) {
+                storedAt[prefix] = at;
+            } else {
+                // Fetched again after a run found the partial store without it: the older "stored" entry is stale.
+                offsets[prefix] = at;
+                storedAt[prefix] = -1;
+            }
             at += ENTRY_HEADER + length + 4;
         }
         if (at < size) {
@@ -120,8 +163,29 @@ final class SyncJournal implements Closeable {
         }
     }
 
+    /** Whether a rerun need not fetch {@code prefix}: the journal has its records, or says the partial store has it. */
     synchronized boolean has(int prefix) {
+        return offsets[prefix] >= 0 || storedAt[prefix] >= 0;
+    }
+
+    /** Whether the journal holds the range of {@code prefix} itself (its records, or its 304). */
+    synchronized boolean hasRange(int prefix) {
         return offsets[prefix] >= 0;
+    }
+
+    /** Whether the journal says the partial store holds the range of {@code prefix}. */
+    synchronized boolean isStored(int prefix) {
+        return storedAt[prefix] >= 0;
+    }
+
+    /** The partial store turned out not to hold {@code prefix}: unless the journal has its records, it is fetched again. */
+    synchronized void forgetStored(int prefix) {
+        if (storedAt[prefix] >= 0) {
+            storedAt[prefix] = -1;
+            if (offsets[prefix] < 0) {
+                entries--;
+            }
+        }
     }
 
     synchronized int entries() {
@@ -141,6 +205,76 @@ final class SyncJournal implements Closeable {
     /** Records that the upstream answered 304 for {@code prefix}: the store being refreshed keeps that range. */
     void appendNotModified(int prefix, String etag) throws IOException {
         write(prefix, NOT_MODIFIED, etag, null);
+    }
+
+    /** Records that the partial store now holds {@code prefix} as {@code written} says, with the ETag it came with. */
+    synchronized void appendStored(int prefix, String etag, StoreWriter.WrittenRange written) throws IOException {
+        byte[] tag = etag == null ? new byte[0] : etag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int[] large = written.overflow();
+        int length = 1 + tag.length + 16 + 4 * large.length;
+        if (entryBuffer.capacity() < ENTRY_HEADER + length + 4) {
+            entryBuffer = ByteBuffer.allocateDirect(Math.max(ENTRY_HEADER + length + 4, 2 * entryBuffer.capacity()));
+        }
+        ByteBuffer entry = entryBuffer.clear();
+        entry.putInt(ENTRY_MAGIC_STORED).putInt(prefix).putInt(length).put((byte) tag.length).put(tag)
+                .putInt(written.records()).putInt(written.width()).putInt(written.crc()).putInt(large.length / 2);
+        for (int v : large) {
+            entry.putInt(v);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(entry.duplicate().flip());
+        entry.putInt((int) crc.getValue()).flip();
+        long at = end;
+        while (entry.hasRemaining()) {
+            end += channel.write(entry, end);
+        }
+        if (!has(prefix)) {
+            entries++;
+        }
+        storedAt[prefix] = at;
+    }
+
+    /** The newest "in the partial store" entry for {@code prefix}, read back and validated. */
+    Stored stored(int prefix) throws IOException {
+        long at;
+        synchronized (this) {
+            at = storedAt[prefix];
+        }
+        ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
+        readFully(header, at);
+        int length = header.getInt(8);
+        ByteBuffer body = ByteBuffer.allocate(length);
+        readFully(body, at + ENTRY_HEADER);
+        Stored stored = decodeStored(body.array(), length);
+        if (stored == null) {
+            throw new IOException("journal entry for range " + dev.pwcheck.hash.Hex.prefix(prefix) + " is damaged");
+        }
+        return stored;
+    }
+
+    private static Stored decodeStored(byte[] bytes, int length) {
+        if (length < 17) {
+            return null;
+        }
+        int etagLength = bytes[0] & 0xff;
+        ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
+        in.position(1 + etagLength);
+        if (in.remaining() < 16) {
+            return null;
+        }
+        int records = in.getInt();
+        int width = in.getInt();
+        int crc = in.getInt();
+        int pairs = in.getInt();
+        if (records < 0 || width <= 0 || pairs < 0 || pairs > records || in.remaining() != 8L * pairs) {
+            return null;
+        }
+        int[] large = new int[pairs * 2];
+        for (int i = 0; i < large.length; i++) {
+            large[i] = in.getInt();
+        }
+        String etag = etagLength == 0 ? null : new String(bytes, 1, etagLength, java.nio.charset.StandardCharsets.US_ASCII);
+        return new Stored(etag, new StoreWriter.WrittenRange(records, width, crc, large));
     }
 
     private synchronized void write(int prefix, byte flags, String etag, CompactRange range) throws IOException {
@@ -163,10 +297,11 @@ final class SyncJournal implements Closeable {
         while (entry.hasRemaining()) {
             end += channel.write(entry, end);
         }
-        if (offsets[prefix] < 0) {
+        if (!has(prefix)) {
             entries++;
         }
         offsets[prefix] = at;
+        storedAt[prefix] = -1;
     }
 
     /** The entry for {@code prefix}, read back and validated. */
