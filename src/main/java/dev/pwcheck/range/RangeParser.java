@@ -42,7 +42,11 @@ public final class RangeParser {
         int width = CompactRange.entryBytes(mode);
         int suffixChars = mode.suffixChars();
         int suffixBytes = mode.suffixBytes();
+        // Room for every line the answer can hold (each takes at least suffixChars + 3 bytes but the last) or for
+        // maxLines, whichever is less: past maxLines the answer is refused, so the records never outgrow this.
         byte[] records = new byte[Math.min(estimateLines(length), maxLines) * width];
+        // The last place a line can start and still hold a suffix, a colon and a digit.
+        int lastStart = length - suffixChars - 2;
         int stored = 0;
         int lines = 0;
         int pos = 0;
@@ -53,12 +57,9 @@ public final class RangeParser {
             if (++lines > maxLines) {
                 throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + maxLines + " lines");
             }
-            if ((stored + 1) * width > records.length) {
-                records = Arrays.copyOf(records, Math.max(records.length * 2, width * 64));
-            }
             int at = stored * width;
             // The suffix (an odd number of digits: the last fills a high nibble), then ':' and at least one digit.
-            if (length - pos < suffixChars + 2) {
+            if (pos > lastStart) {
                 throw malformed();
             }
             int p = pos;

@@ -90,6 +90,31 @@ class RangeParserTest {
     }
 
     @Test
+    void answersOfTheShortestLinesFitAndOneMoreLineThanTheCapIsRefused() {
+        // Lines as short as a line can be (suffix, colon, one digit, LF; the last without): the most an answer of
+        // this size can hold, which is what the parser makes room for.
+        for (HashMode mode : HashMode.values()) {
+            int chars = mode.suffixChars();
+            for (int lines : new int[] {1, 2, 3, 999, 1000}) {
+                StringBuilder body = new StringBuilder();
+                for (int i = 0; i < lines; i++) {
+                    body.append(String.format("%0" + chars + "X", i)).append(":1");
+                    if (i + 1 < lines) {
+                        body.append('\n');
+                    }
+                }
+                CompactRange range = new RangeParser(mode, 1 << 20, 1000).parse(body.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals(lines, range.size(), mode + ", " + lines + " lines");
+            }
+            StringBuilder over = new StringBuilder();
+            for (int i = 0; i < 11; i++) {
+                over.append(String.format("%0" + chars + "X", i)).append(":1\n");
+            }
+            assertThrows(UpstreamException.class, () -> new RangeParser(mode, 1 << 20, 10).parse(over.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        }
+    }
+
+    @Test
     void ntlmRangesHave27DigitSuffixes() {
         RangeParser ntlm = new RangeParser(HashMode.NTLM, 2 * 1024 * 1024, 100_000);
         CompactRange range = ntlm.parse(bytes("0000000000000000000000000A1:5\r\nFFFFFFFFFFFFFFFFFFFFFFFFFFF:0\r\n8888888888888888888888888BB:9"));

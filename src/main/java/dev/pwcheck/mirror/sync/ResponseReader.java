@@ -23,6 +23,8 @@ final class ResponseReader {
     /** The status line and headers together: nginx and Cloudflare send well under 2 KB. */
     static final int MAX_HEAD_BYTES = 16 << 10;
     private static final int MAX_CHUNK_LINE = 1024;
+    /** Bytes of a head taken at once: more than nginx's heads, less than the bodies that follow them. */
+    private static final int HEAD_PIECE = 512;
 
     private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, DONE }
 
@@ -161,13 +163,17 @@ final class ResponseReader {
             if (lineLength == line.length) {
                 throw malformed("the answer's headers are over " + MAX_HEAD_BYTES + " bytes");
             }
-            byte b = chunk.getByte(at++);
-            line[lineLength++] = b;
-            if (b == '\n' && headEnded()) {
-                parseHead();
-                lineLength = 0;
-                return at;
+            // Copied in pieces and scanned here: a byte at a time through the buffer checks its bounds each time.
+            int n = Math.min(Math.min(end - at, HEAD_PIECE), line.length - lineLength);
+            chunk.getBytes(at, at + n, line, lineLength);
+            for (int i = 0; i < n; i++) {
+                if (line[lineLength++] == '\n' && headEnded()) {
+                    parseHead();
+                    lineLength = 0;
+                    return at + i + 1;
+                }
             }
+            at += n;
         }
         return at;
     }
