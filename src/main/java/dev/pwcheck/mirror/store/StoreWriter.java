@@ -419,6 +419,19 @@ public final class StoreWriter implements Closeable {
         }
     }
 
+    /**
+     * Pushes what has been written so far to the device, so that {@link #commit()}'s sync finds only the tail to
+     * write. Safe from another thread while ranges are written. Best effort: a device that cannot sync fails the
+     * commit, which says so.
+     */
+    public void writeBack() {
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            // The commit syncs again, and reports it.
+        }
+    }
+
     /** After the ranges taken back: whatever the partial store holds past them is cut off, and writing goes on there. */
     public void continueAfterTakenBack() {
         try {

@@ -48,6 +48,11 @@ public final class RangeSync {
     }
 
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /**
+     * How often this otherwise idle thread pushes the partial store to the device while ranges arrive: the kernel
+     * would hold it all in the page cache until the commit, whose sync then waited for every byte of the store.
+     */
+    private static final long WRITE_BACK_EVERY = TimeUnit.SECONDS.toNanos(1);
     /** Largest range answer read (a real one is about 40 KB); reading stops past it, so a runaway body costs nothing. */
     private static final int MAX_ANSWER_BYTES = 4 << 20;
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
@@ -136,7 +141,7 @@ public final class RangeSync {
                 // From here a resumed sync finds the range in the partial store; the journal keeps only how to check it.
                 journal.appendStored(prefix, entry.etag(), stored);
             });
-            fetchAll(todo, journal, frontier);
+            fetchAll(todo, journal, frontier, writer);
             progress.finish();
             fetchNanos = System.nanoTime() - fetchStart;
             log.println("All ranges fetched; finishing the store");
@@ -163,7 +168,7 @@ public final class RangeSync {
      * given (the page cache keeps it), so the sync only bounds what a power cut can take, and does so rarely, since
      * every sync of the device stalls the writes of the whole sync behind it (on ext4 every 2 s cost 8-10%).
      */
-    private void fetchAll(int[] todo, SyncJournal journal, StoreFrontier frontier) throws IOException, InterruptedException {
+    private void fetchAll(int[] todo, SyncJournal journal, StoreFrontier frontier, StoreWriter writer) throws IOException, InterruptedException {
         Run run = new Run(todo, journal, frontier);
         frontier.advance();
         int first = Math.min(settings.concurrency(), todo.length);
@@ -174,8 +179,13 @@ public final class RangeSync {
         }
         long lastForce = System.nanoTime();
         long forceEvery = TimeUnit.SECONDS.toNanos(30);
+        long lastWriteBack = System.nanoTime();
         while (!run.done.await(250, TimeUnit.MILLISECONDS)) {
             progress.tick();
+            if (System.nanoTime() - lastWriteBack > WRITE_BACK_EVERY) {
+                writer.writeBack();
+                lastWriteBack = System.nanoTime();
+            }
             if (System.nanoTime() - lastForce > forceEvery) {
                 journal.force();
                 lastForce = System.nanoTime();
