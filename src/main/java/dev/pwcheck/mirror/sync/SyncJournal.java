@@ -212,10 +212,7 @@ final class SyncJournal implements Closeable {
         byte[] tag = etag == null ? new byte[0] : etag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         int[] large = written.overflow();
         int length = 1 + tag.length + 16 + 4 * large.length;
-        if (entryBuffer.capacity() < ENTRY_HEADER + length + 4) {
-            entryBuffer = ByteBuffer.allocateDirect(Math.max(ENTRY_HEADER + length + 4, 2 * entryBuffer.capacity()));
-        }
-        ByteBuffer entry = entryBuffer.clear();
+        ByteBuffer entry = entryBuffer(length);
         entry.putInt(ENTRY_MAGIC_STORED).putInt(prefix).putInt(length).put((byte) tag.length).put(tag)
                 .putInt(written.records()).putInt(written.width()).putInt(written.crc()).putInt(large.length / 2);
         for (int v : large) {
@@ -224,6 +221,19 @@ final class SyncJournal implements Closeable {
         CRC32C crc = new CRC32C();
         crc.update(entry.duplicate().flip());
         entry.putInt((int) crc.getValue()).flip();
+        storedAt[prefix] = append(prefix, entry);
+    }
+
+    /** The reused direct buffer, cleared, with room for an entry of a {@code length}-byte body. */
+    private ByteBuffer entryBuffer(int length) {
+        if (entryBuffer.capacity() < ENTRY_HEADER + length + 4) {
+            entryBuffer = ByteBuffer.allocateDirect(Math.max(ENTRY_HEADER + length + 4, 2 * entryBuffer.capacity()));
+        }
+        return entryBuffer.clear();
+    }
+
+    /** Writes a whole entry at the end, counting a prefix the journal had not seen; returns where it starts. */
+    private long append(int prefix, ByteBuffer entry) throws IOException {
         long at = end;
         while (entry.hasRemaining()) {
             end += channel.write(entry, end);
@@ -231,7 +241,7 @@ final class SyncJournal implements Closeable {
         if (!has(prefix)) {
             entries++;
         }
-        storedAt[prefix] = at;
+        return at;
     }
 
     /** The newest "in the partial store" entry for {@code prefix}, read back and validated. */
@@ -240,14 +250,10 @@ final class SyncJournal implements Closeable {
         synchronized (this) {
             at = storedAt[prefix];
         }
-        ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
-        readFully(header, at);
-        int length = header.getInt(8);
-        ByteBuffer body = ByteBuffer.allocate(length);
-        readFully(body, at + ENTRY_HEADER);
-        Stored stored = decodeStored(body.array(), length);
+        byte[] body = bodyAt(at, headerAt(at).getInt(8));
+        Stored stored = decodeStored(body, body.length);
         if (stored == null) {
-            throw new IOException("journal entry for range " + dev.pwcheck.hash.Hex.prefix(prefix) + " is damaged");
+            throw damaged(prefix);
         }
         return stored;
     }
@@ -280,11 +286,8 @@ final class SyncJournal implements Closeable {
     private synchronized void write(int prefix, byte flags, String etag, CompactRange range) throws IOException {
         byte[] tag = etag == null ? new byte[0] : etag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         int length = 2 + tag.length + (range == null ? 0 : range.recordsLength());
-        if (entryBuffer.capacity() < ENTRY_HEADER + length + 4) {
-            entryBuffer = ByteBuffer.allocateDirect(Math.max(ENTRY_HEADER + length + 4, 2 * entryBuffer.capacity()));
-        }
         // One direct buffer, reused: the range is copied once, into the bytes the kernel reads.
-        ByteBuffer entry = entryBuffer.clear();
+        ByteBuffer entry = entryBuffer(length);
         entry.putInt(ENTRY_MAGIC).putInt(prefix).putInt(length).put(flags).put((byte) tag.length).put(tag);
         if (range != null) {
             range.writeRecordsTo(entry);
@@ -293,14 +296,7 @@ final class SyncJournal implements Closeable {
         crc.update(prefix);
         crc.update(entry.duplicate().flip().position(ENTRY_HEADER));
         entry.putInt((int) crc.getValue()).flip();
-        long at = end;
-        while (entry.hasRemaining()) {
-            end += channel.write(entry, end);
-        }
-        if (!has(prefix)) {
-            entries++;
-        }
-        offsets[prefix] = at;
+        offsets[prefix] = append(prefix, entry);
         storedAt[prefix] = -1;
     }
 
@@ -310,17 +306,30 @@ final class SyncJournal implements Closeable {
         synchronized (this) {
             at = offsets[prefix];
         }
-        ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
-        readFully(header, at);
-        int magic = header.getInt(0);
-        int length = header.getInt(8);
-        ByteBuffer body = ByteBuffer.allocate(length);
-        readFully(body, at + ENTRY_HEADER);
-        Entry entry = decode(magic, body.array(), length);
+        ByteBuffer header = headerAt(at);
+        byte[] body = bodyAt(at, header.getInt(8));
+        Entry entry = decode(header.getInt(0), body, body.length);
         if (entry == null) {
-            throw new IOException("journal entry for range " + String.format("%05X", prefix) + " is damaged");
+            throw damaged(prefix);
         }
         return entry;
+    }
+
+    /** The {@code length}-byte body of the entry at {@code at} (checked when the journal was opened or written). */
+    private byte[] bodyAt(long at, int length) throws IOException {
+        ByteBuffer body = ByteBuffer.allocate(length);
+        readFully(body, at + ENTRY_HEADER);
+        return body.array();
+    }
+
+    private ByteBuffer headerAt(long at) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
+        readFully(header, at);
+        return header;
+    }
+
+    private static IOException damaged(int prefix) {
+        return new IOException("journal entry for range " + dev.pwcheck.hash.Hex.prefix(prefix) + " is damaged");
     }
 
     /** Flushes appended entries to the device, so that even a power cut loses at most what came since. */
