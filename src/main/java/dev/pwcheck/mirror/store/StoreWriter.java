@@ -29,6 +29,8 @@ import static dev.pwcheck.mirror.store.StoreFormat.PREFIXES;
 public final class StoreWriter implements Closeable {
 
     private static final int BUFFER_BYTES = 1 << 20;
+    /** More than any range's records, whose answer is capped at 4 MiB of text: a journal entry claiming more is not believed. */
+    private static final int MAX_TAKEN_BACK_BYTES = 64 << 20;
 
     private final Path target;
     private final Path temp;
@@ -216,13 +218,18 @@ public final class StoreWriter implements Closeable {
 
     /** Puts {@code count} in the overflow table for the next record, and returns the mark that record holds instead. */
     private int overflowMark(int count) {
+        addOverflow(records, count);
+        return StoreFormat.OVERFLOW_MARK;
+    }
+
+    /** Puts {@code count} in the overflow table for record number {@code record}. */
+    private void addOverflow(long record, int count) {
         if (overflowPairs * 2 + 2 > overflow.length) {
             overflow = Arrays.copyOf(overflow, overflow.length * 2);
         }
-        overflow[overflowPairs * 2] = (int) records;
+        overflow[overflowPairs * 2] = (int) record;
         overflow[overflowPairs * 2 + 1] = count;
         overflowPairs++;
-        return StoreFormat.OVERFLOW_MARK;
     }
 
     /**
@@ -371,18 +378,18 @@ public final class StoreWriter implements Closeable {
             if (prefix <= this.prefix || prefix >= PREFIXES || records + written.records() > 0xFFFF_FFFFL || at + length > channel.size()) {
                 return false;
             }
-            CRC32C crc = new CRC32C();
-            ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(length, BUFFER_BYTES));
-            for (long done = 0; done < length; ) {
-                bytes.clear().limit((int) Math.min(bytes.capacity(), length - done));
-                while (bytes.hasRemaining()) {
-                    if (channel.read(bytes, at + done + bytes.position()) < 0) {
-                        return false;
-                    }
-                }
-                crc.update(bytes.flip());
-                done += bytes.limit();
+            // A range is a few MB at most (an answer is capped at 4 MiB of text): read once, checked, then counted in.
+            if (length > MAX_TAKEN_BACK_BYTES) {
+                return false;
             }
+            ByteBuffer bytes = ByteBuffer.allocate((int) length);
+            while (bytes.hasRemaining()) {
+                if (channel.read(bytes, at + bytes.position()) < 0) {
+                    return false;
+                }
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(bytes.flip().duplicate());
             if ((int) crc.getValue() != written.crc()) {
                 return false;
             }
@@ -394,21 +401,9 @@ public final class StoreWriter implements Closeable {
             }
             // The bytes are as written: the range goes back into the index, the checksum and the overflow table.
             beginRange(prefix);
-            for (long done = 0; done < length; ) {
-                bytes.clear().limit((int) Math.min(bytes.capacity(), length - done));
-                while (bytes.hasRemaining()) {
-                    channel.read(bytes, at + done + bytes.position());
-                }
-                recordsCrc.update(bytes.flip());
-                done += bytes.limit();
-            }
+            recordsCrc.update(bytes);
             for (int i = 0; i + 1 < large.length; i += 2) {
-                if (overflowPairs * 2 + 2 > overflow.length) {
-                    overflow = Arrays.copyOf(overflow, overflow.length * 2);
-                }
-                overflow[overflowPairs * 2] = (int) (records + large[i]);
-                overflow[overflowPairs * 2 + 1] = large[i + 1];
-                overflowPairs++;
+                addOverflow(records + large[i], large[i + 1]);
             }
             records += written.records();
             rangeEmpty = false;

@@ -12,12 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A sync writes each range whole ({@link StoreWriter#addRange}) and a refresh copies unchanged ones from the old store
@@ -116,6 +120,61 @@ class WholeRangeWriteTest {
         for (StoreFormat.Kind kind : new StoreFormat.Kind[] {StoreFormat.Kind.FULL, StoreFormat.Kind.COMPACT}) {
             Path original = byHash(kind, kind.wire() + ".pwstore");
             assertSameStore(original, copied(MirrorStore.open(original, true), kind.wire() + "-copy.pwstore"));
+        }
+    }
+
+    @Test
+    void aPartialStoreTakenBackAndFinishedIsTheStoreWrittenInOneGo() throws IOException {
+        for (StoreFormat.Kind kind : new StoreFormat.Kind[] {StoreFormat.Kind.FULL, StoreFormat.Kind.COMPACT}) {
+            Path expected = byHash(kind, kind.wire() + "-whole.pwstore");
+            Path target = dir.resolve(kind.wire() + "-resumed.pwstore");
+            Path partial = dir.resolve("." + kind.wire() + ".partial");
+            List<Integer> prefixes = new ArrayList<>(corpus().keySet());
+            List<StoreWriter.WrittenRange> written = new ArrayList<>();
+            // A first run writes the first ranges (overflow counts and merged compact keys among them) and stops.
+            try (StoreWriter first = StoreWriter.resumable(target, HashMode.SHA1, kind, partial)) {
+                first.continueAfterTakenBack();
+                for (int prefix : prefixes.subList(0, prefixes.size() - 1)) {
+                    first.beginRange(prefix);
+                    written.add(first.addRange(parsed(corpus().get(prefix))));
+                }
+            }
+            // The next run takes them back as the first wrote them, and writes the rest.
+            try (StoreWriter resumed = StoreWriter.resumable(target, HashMode.SHA1, kind, partial)) {
+                for (int i = 0; i < written.size(); i++) {
+                    assertTrue(resumed.takeBack(prefixes.get(i), written.get(i)), kind + " range " + prefixes.get(i));
+                }
+                resumed.continueAfterTakenBack();
+                int last = prefixes.get(prefixes.size() - 1);
+                resumed.beginRange(last);
+                resumed.addRange(parsed(corpus().get(last)));
+                resumed.commit();
+            }
+
+            assertSameStore(expected, target);
+            assertFalse(Files.exists(partial), "the partial store became the store");
+        }
+    }
+
+    @Test
+    void aRangeIsNotTakenBackWhenItsBytesAreNotAsWritten() throws IOException {
+        Path target = dir.resolve("damaged.pwstore");
+        Path partial = dir.resolve(".damaged.partial");
+        StoreWriter.WrittenRange written;
+        try (StoreWriter first = StoreWriter.resumable(target, HashMode.SHA1, StoreFormat.Kind.FULL, partial)) {
+            first.continueAfterTakenBack();
+            first.beginRange(0);
+            written = first.addRange(parsed(corpus().get(0)));
+        }
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.WRITE)) {
+            file.write(java.nio.ByteBuffer.wrap(new byte[] {0x5A}), StoreFormat.RECORDS_AT + 100);
+        }
+        try (StoreWriter resumed = StoreWriter.resumable(target, HashMode.SHA1, StoreFormat.Kind.FULL, partial)) {
+            assertFalse(resumed.takeBack(0, written), "one byte changed");
+            assertFalse(resumed.takeBack(0, new StoreWriter.WrittenRange(written.records() + 1, written.width(), written.crc(), written.overflow())),
+                    "more records than the file holds");
+            assertFalse(resumed.takeBack(0, new StoreWriter.WrittenRange(written.records(), written.width() + 1, written.crc(), written.overflow())),
+                    "records of another width");
         }
     }
 
