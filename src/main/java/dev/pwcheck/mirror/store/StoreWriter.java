@@ -195,13 +195,17 @@ public final class StoreWriter implements Closeable {
         if (buffer.remaining() < width) {
             flush();
         }
-        byte[] out = buffer.array();
         int at = buffer.position();
+        layRecord(src, from, inline, buffer.array(), at);
+        buffer.position(at + width);
+        records++;
+    }
+
+    /** The record layout: the key (the low nibble of its last byte ignored), then the 12-bit count in that nibble and one byte. */
+    private void layRecord(byte[] src, int from, int inline, byte[] out, int at) {
         System.arraycopy(src, from, out, at, keyBytes - 1);
         out[at + keyBytes - 1] = (byte) ((src[from + keyBytes - 1] & 0xF0) | (inline >>> 8));
         out[at + keyBytes] = (byte) inline;
-        buffer.position(at + width);
-        records++;
     }
 
     /**
@@ -265,12 +269,8 @@ public final class StoreWriter implements Closeable {
             byte[] out = buffer.array();
             int at = buffer.position();
             for (int end = i + batch; i < end; i++, from += inWidth, at += width) {
-                int count = (in[from + suffixBytes] & 0xff) << 24 | (in[from + suffixBytes + 1] & 0xff) << 16
-                        | (in[from + suffixBytes + 2] & 0xff) << 8 | (in[from + suffixBytes + 3] & 0xff);
-                int inline = count <= StoreFormat.MAX_INLINE_COUNT ? count : overflowMark(count);
-                System.arraycopy(in, from, out, at, keyBytes - 1);
-                out[at + keyBytes - 1] = (byte) ((in[from + keyBytes - 1] & 0xF0) | (inline >>> 8));
-                out[at + keyBytes] = (byte) inline;
+                int count = range.countAt(i);
+                layRecord(in, from, count <= StoreFormat.MAX_INLINE_COUNT ? count : overflowMark(count), out, at);
                 records++;
             }
             buffer.position(at);

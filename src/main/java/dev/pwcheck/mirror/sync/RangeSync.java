@@ -268,17 +268,14 @@ public final class RangeSync {
                 // The next range goes straight into the store (which then journals where it is); one that came early
                 // waits in memory, up to --concurrency of them, and past that is journalled whole first. So a kill
                 // loses at most the ranges in flight and as many again waiting for the store.
+                SyncJournal.Entry entry = new SyncJournal.Entry(fetched.range(), fetched.etag());
                 boolean journalNow = !run.frontier.isNext(prefix) && run.frontier.unsaved() >= settings.concurrency();
                 if (journalNow) {
-                    if (fetched.range() == null) {
-                        run.journal.appendNotModified(prefix, fetched.etag());
-                    } else {
-                        run.journal.append(prefix, fetched.range(), fetched.etag());
-                    }
+                    run.journal.append(prefix, entry);
                 }
-                (fetched.range() == null ? unchanged : changed).incrementAndGet();
+                (entry.notModified() ? unchanged : changed).incrementAndGet();
                 progress.advance(1);
-                run.frontier.arrived(prefix, new SyncJournal.Entry(fetched.range(), fetched.etag()), journalNow);
+                run.frontier.arrived(prefix, entry, journalNow);
             }
         } catch (IOException e) {
             stop(run, "cannot write the journal: " + e.getMessage(), null);

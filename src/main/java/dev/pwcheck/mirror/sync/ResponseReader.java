@@ -74,7 +74,7 @@ final class ResponseReader {
         }
         while (at < end && state != State.DONE) {
             switch (state) {
-                case HEAD -> at = readHead(chunk, at, end);
+                case HEAD, TRAILERS -> at = readHead(chunk, at, end);
                 case LENGTH -> {
                     int n = (int) Math.min(remaining, end - at);
                     take(chunk, at, n);
@@ -102,7 +102,6 @@ final class ResponseReader {
                         throw malformed("a chunk does not end where its size says");
                     }
                 }
-                case TRAILERS -> at = readTrailer(chunk, at, end);
                 case UNTIL_CLOSE -> {
                     take(chunk, at, end - at);
                     at = end;
@@ -158,17 +157,22 @@ final class ResponseReader {
         return bodyBytes;
     }
 
+    /** Reads the head (or, after the last chunk, the trailers) up to the empty line that ends it. */
     private int readHead(Buffer chunk, int at, int end) {
         while (at < end) {
             if (lineLength == line.length) {
-                throw malformed("the answer's headers are over " + MAX_HEAD_BYTES + " bytes");
+                throw malformed("the answer's " + (state == State.HEAD ? "headers" : "trailers") + " are over " + MAX_HEAD_BYTES + " bytes");
             }
             // Copied in pieces and scanned here: a byte at a time through the buffer checks its bounds each time.
             int n = Math.min(Math.min(end - at, HEAD_PIECE), line.length - lineLength);
             chunk.getBytes(at, at + n, line, lineLength);
             for (int i = 0; i < n; i++) {
                 if (line[lineLength++] == '\n' && headEnded()) {
-                    parseHead();
+                    if (state == State.HEAD) {
+                        parseHead();
+                    } else {
+                        finishBody();
+                    }
                     lineLength = 0;
                     return at + i + 1;
                 }
@@ -313,33 +317,16 @@ final class ResponseReader {
             }
             lineLength = 0;
             if (size == 0) {
+                // Trailer lines up to an empty line end the answer, as the head does; their content is not used. The
+                // LF that ended this line starts the buffer, so an empty trailer section is that same empty line.
                 state = State.TRAILERS;
+                line[0] = '\n';
+                lineLength = 1;
             } else {
                 remaining = size;
                 state = State.CHUNK_DATA;
             }
             return at;
-        }
-        return at;
-    }
-
-    /** Trailer lines after the last chunk, up to the empty line that ends the answer; their content is not used. */
-    private int readTrailer(Buffer chunk, int at, int end) {
-        while (at < end) {
-            if (lineLength == line.length) {
-                throw malformed("the answer's trailers are over " + MAX_HEAD_BYTES + " bytes");
-            }
-            byte b = chunk.getByte(at++);
-            line[lineLength++] = b;
-            if (b == '\n') {
-                boolean empty = lineLength == 1 || (lineLength >= 2 && line[lineLength - 2] == '\n')
-                        || (lineLength == 2 && line[0] == '\r') || (lineLength >= 3 && line[lineLength - 2] == '\r' && line[lineLength - 3] == '\n');
-                if (empty) {
-                    lineLength = 0;
-                    finishBody();
-                    return at;
-                }
-            }
         }
         return at;
     }

@@ -16,8 +16,8 @@ import java.util.Map;
  * unjournalled (answers come out of order, and a range journalled whole would be written twice, once there and once
  * into the store); past that they are journalled and held, up to {@link #MAX_HELD} (one in back-off holds the frontier
  * while later ones keep coming), and past that, and for ranges a resumed sync found in the journal, the frontier reads
- * the range back from the journal when it gets there. Not thread-safe: {@code RangeSync} calls it
- * under one lock, journalling a range first unless it is the next one, so ranges go in one at a time.
+ * the range back from the journal when it gets there. Not thread-safe: {@code RangeSync} calls it under one lock,
+ * journalling an early range first once {@link #unsaved()} reaches its limit, so ranges go in one at a time.
  */
 final class StoreFrontier {
 
@@ -102,11 +102,7 @@ final class StoreFrontier {
         for (Map.Entry<Integer, Held> waiting : held.entrySet()) {
             Held h = waiting.getValue();
             if (!h.journaled()) {
-                if (h.entry().notModified()) {
-                    journal.appendNotModified(waiting.getKey(), h.entry().etag());
-                } else {
-                    journal.append(waiting.getKey(), h.entry().range(), h.entry().etag());
-                }
+                journal.append(waiting.getKey(), h.entry());
                 waiting.setValue(new Held(h.entry(), true));
             }
         }

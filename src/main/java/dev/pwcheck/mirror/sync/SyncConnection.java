@@ -98,9 +98,7 @@ final class SyncConnection {
         }
         exchange = null;
         answered++;
-        AnswerBody body = reader.body();
-        SyncHttp.Answer answer = new SyncHttp.Answer(reader.status(), body == null ? null : body.bytes(), body == null ? 0 : body.length(),
-                reader.etag(), reader.retryAfter(), reader.bodyBytes());
+        SyncHttp.Answer answer = answerRead();
         // Back in the pool before the answer is handled: the handler's next request can go out on this connection.
         if (reader.keepAlive() && end == chunk.length()) {
             owner.reusable(this);
@@ -124,16 +122,23 @@ final class SyncConnection {
                 owner.lost(this, current, retryable, why);
                 return;
             }
-            AnswerBody body = reader.body();
+            // A body that ran to the close is whole now.
             owner.lost(this, null, false, null);
-            current.answered(new SyncHttp.Answer(reader.status(), body == null ? null : body.bytes(), body == null ? 0 : body.length(),
-                    reader.etag(), reader.retryAfter(), reader.bodyBytes()));
+            current.answered(answerRead());
             return;
         }
         owner.lost(this, null, false, null);
     }
 
-    private static String describe(Throwable failure) {
+    /** The answer the reader has read whole. */
+    private SyncHttp.Answer answerRead() {
+        AnswerBody body = reader.body();
+        return new SyncHttp.Answer(reader.status(), body == null ? null : body.bytes(), body == null ? 0 : body.length(),
+                reader.etag(), reader.retryAfter(), reader.bodyBytes());
+    }
+
+    /** A failure as a sync reports it: its kind and message. */
+    static String describe(Throwable failure) {
         return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }
 }

@@ -255,8 +255,7 @@ final class SyncHttp implements Closeable {
             (tls ? client.connect(port, host, host) : client.connect(port, host)).onComplete(connected -> {
                 connecting--;
                 if (connected.failed()) {
-                    Throwable cause = connected.cause();
-                    exchange.fail(false, cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+                    exchange.fail(false, SyncConnection.describe(connected.cause()));
                     startWaiting();
                     return;
                 }

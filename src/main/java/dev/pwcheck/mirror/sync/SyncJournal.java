@@ -202,6 +202,15 @@ final class SyncJournal implements Closeable {
         write(prefix, (byte) 0, etag, range);
     }
 
+    /** Appends a range as it arrived: its records, or (a 304) that the store being refreshed keeps it. */
+    void append(int prefix, Entry entry) throws IOException {
+        if (entry.notModified()) {
+            appendNotModified(prefix, entry.etag());
+        } else {
+            append(prefix, entry.range(), entry.etag());
+        }
+    }
+
     /** Records that the upstream answered 304 for {@code prefix}: the store being refreshed keeps that range. */
     void appendNotModified(int prefix, String etag) throws IOException {
         write(prefix, NOT_MODIFIED, etag, null);
