@@ -4,6 +4,9 @@ import dev.pwcheck.hash.Hex;
 import dev.pwcheck.upstream.FailureCause;
 import dev.pwcheck.upstream.UpstreamException;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -15,7 +18,13 @@ public final class RangeParser {
     /** Digits in the largest count we store (an int); longer counts are not a real corpus. */
     private static final int MAX_COUNT_DIGITS = 10;
 
+    private static final VarHandle LITTLE_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LITTLE_INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private final HashMode mode;
+
     private final int maxBytes;
     private final int maxLines;
 
@@ -42,6 +51,8 @@ public final class RangeParser {
         int width = CompactRange.entryBytes(mode);
         int suffixChars = mode.suffixChars();
         int suffixBytes = mode.suffixBytes();
+        // Whole groups of 8 digits in a suffix: 4 for SHA-1, 3 for NTLM (the order check needs 2).
+        int words = suffixChars / 8;
         // Room for every line the answer can hold (each takes at least suffixChars + 3 bytes but the last) or for
         // maxLines, whichever is less: past maxLines the answer is refused, so the records never outgrow this.
         byte[] records = new byte[Math.min(estimateLines(length), maxLines) * width];
@@ -63,40 +74,74 @@ public final class RangeParser {
                 throw malformed();
             }
             int p = pos;
-            // Each pair of digits is one table lookup; a bad digit makes its value negative, and the OR of all of
-            // them is checked once a line. The first 8 bytes also make the long the sort order is checked on.
-            int bad = 0;
+            // Eight digits at a time: read as one little-endian long (digit i in byte i), checked and decoded in its
+            // eight lanes at once, and the four bytes they spell stored with one write. Written out here rather than
+            // called: the sync runs this with the JVM's simple compiler, which inlines only tiny methods. A lane v is
+            // in [lo, hi] when v + (0x80 - lo) sets its top bit and v + (0x7F - hi) does not; lanes are reduced to
+            // 0x00..0x7F first so no sum carries into the next lane (a lane with the top bit set is bad anyway).
+            long badLanes = 0;
             long first = 0;
-            for (int i = 0; i < Long.BYTES; i++, p += 2) {
-                int v = Hex.pair(body[p], body[p + 1]);
-                bad |= v;
-                records[at + i] = (byte) v;
-                first = first << 8 | (v & 0xff);
+            for (int w = 0; w < words; w++, p += 8) {
+                long x = (long) LITTLE_LONGS.get(body, p);
+                long ascii = x & ~HIGH_BITS;
+                long lower = ascii | 0x20 * ONES;
+                // Digits are judged as they are, letters folded to lower case (only 'A'..'F' fold onto 'a'..'f').
+                long digit = (ascii + (0x80 - '0') * ONES) & ~(ascii + (0x7F - '9') * ONES);
+                long letter = (lower + (0x80 - 'a') * ONES) & ~(lower + (0x7F - 'f') * ONES);
+                badLanes |= ~(digit | letter) | x;
+                // '0'..'9' are their low nibble; letters (bit 6 set) their low nibble plus 9.
+                long nibbles = (x & 0x0F * ONES) + (x >>> 6 & ONES) * 9;
+                // Each even lane takes the odd lane after it as its low nibble; then the even lanes are gathered.
+                long bytes = (nibbles << 4 | nibbles >>> 8) & 0x00FF00FF00FF00FFL;
+                bytes = (bytes | bytes >>> 8) & 0x0000FFFF0000FFFFL;
+                bytes = (bytes | bytes >>> 16) & 0xFFFFFFFFL;
+                LITTLE_INTS.set(records, at + 4 * w, (int) bytes);
+                if (w < 2) {
+                    first |= bytes << (32 * w);
+                }
             }
-            for (int i = Long.BYTES; i < suffixBytes - 1; i++, p += 2) {
+            // The order is checked on the first 8 record bytes as one number, first byte highest.
+            first = Long.reverseBytes(first);
+            int bad = 0;
+            for (int i = 4 * words; i < suffixBytes - 1; i++, p += 2) {
                 int v = Hex.pair(body[p], body[p + 1]);
                 bad |= v;
                 records[at + i] = (byte) v;
             }
             int last = Hex.nibble(body[p++]);
-            if ((bad | last) < 0 || body[p++] != ':') {
+            if ((badLanes & HIGH_BITS) != 0 || (bad | last) < 0 || body[p++] != ':') {
                 throw malformed();
             }
             records[at + suffixBytes - 1] = (byte) (last << 4);
-            long count = 0;
-            int digitsEnd = Math.min(length, p + MAX_COUNT_DIGITS + 1);
-            int start = p;
-            while (p < digitsEnd) {
-                int d = body[p] - '0';
-                if (d < 0 || d > 9) {
-                    break;
+            long count;
+            int digits;
+            if (p + Long.BYTES <= length) {
+                // The count the same way: its digits are the lanes before the first that is not one.
+                long x = (long) LITTLE_LONGS.get(body, p);
+                long ascii = x & ~HIGH_BITS;
+                long nonDigit = (~((ascii + (0x80 - '0') * ONES) & ~(ascii + (0x7F - '9') * ONES)) | x) & HIGH_BITS;
+                digits = Long.numberOfTrailingZeros(nonDigit) >>> 3;
+                if (digits == 0) {
+                    throw malformed();
                 }
-                count = count * 10 + d;
-                p++;
+                if (digits < Long.BYTES) {
+                    // Moved up so the digits fill the top lanes and zero lanes lead; then lanes are paired by tens,
+                    // hundreds and ten-thousands (each product lands in the upper lane of its pair).
+                    long v = (x << (Long.SIZE - Long.BYTES * digits)) & 0x0F * ONES;
+                    v = v * (10 * 256 + 1) >>> 8 & 0x00FF00FF00FF00FFL;
+                    v = v * (100 * 65536 + 1) >>> 16 & 0x0000FFFF0000FFFFL;
+                    count = v * (10000L * (1L << 32) + 1) >>> 32;
+                } else {
+                    long read = decimal(body, p, length);
+                    count = read >>> 8;
+                    digits = (int) read & 0xFF;
+                }
+            } else {
+                long read = decimal(body, p, length);
+                count = read >>> 8;
+                digits = (int) read & 0xFF;
             }
-            if (p == start || p - start > MAX_COUNT_DIGITS || count > Integer.MAX_VALUE) {
-                throw malformed();
-            }
+            p += digits;
             // The line ends in LF, CRLF, or (the last line) the end of the answer, with or without a CR.
             if (p < length) {
                 if (body[p] == '\r') {
@@ -110,7 +155,11 @@ public final class RangeParser {
                 }
             }
             if (count > 0) {
-                CompactRange.writeCount(records, at + suffixBytes, (int) count);
+                int c = (int) count;
+                records[at + suffixBytes] = (byte) (c >>> 24);
+                records[at + suffixBytes + 1] = (byte) (c >>> 16);
+                records[at + suffixBytes + 2] = (byte) (c >>> 8);
+                records[at + suffixBytes + 3] = (byte) c;
                 if (sorted && stored > 0) {
                     // Unsigned order: flipping the sign bit maps it onto signed order.
                     long a = previousFirst ^ Long.MIN_VALUE;
@@ -148,6 +197,29 @@ public final class RangeParser {
             count = count * 10 + d;
         }
         return count > Integer.MAX_VALUE ? -1 : (int) count;
+    }
+
+    /**
+     * A count of 8 digits or more, or one at the very end of the answer, read digit by digit (up to 10 of them).
+     *
+     * @return the count, shifted up 8 bits, above the number of its digits (a parser holds no state: threads share it)
+     */
+    private long decimal(byte[] body, int from, int length) {
+        long count = 0;
+        int p = from;
+        int end = Math.min(length, from + MAX_COUNT_DIGITS + 1);
+        while (p < end) {
+            int d = body[p] - '0';
+            if (d < 0 || d > 9) {
+                break;
+            }
+            count = count * 10 + d;
+            p++;
+        }
+        if (p == from || p - from > MAX_COUNT_DIGITS || count > Integer.MAX_VALUE) {
+            throw malformed();
+        }
+        return count << 8 | (p - from);
     }
 
     private int estimateLines(int length) {

@@ -151,4 +151,89 @@ class RangeParserTest {
         assertEquals(8, countOf(range, "1234567890ABCDEF0000000000000000002"), "a repeated hash keeps its highest count");
         assertEquals(6, countOf(range, "1234567890ABCDEF0000000000000000001"));
     }
+
+    /** What a line must parse to, read digit by digit by the import's line reader (the byte-at-a-time reference). */
+    private static String reference(HashMode mode, String line) {
+        byte[] packed = new byte[mode.suffixBytes()];
+        byte[] text = bytes(line);
+        int count = RangeParser.parseLine(text, 0, text.length, mode.suffixChars(), packed, 0);
+        if (count < 0) {
+            return "malformed";
+        }
+        StringBuilder out = new StringBuilder();
+        Hex.appendSuffix(packed, 0, mode.suffixChars(), out);
+        return out + ":" + count;
+    }
+
+    private static String parsed(RangeParser p, String answer) {
+        try {
+            CompactRange range = p.parse(bytes(answer));
+            if (range.size() != 1) {
+                return range.size() + " records";
+            }
+            StringBuilder out = new StringBuilder();
+            range.appendSuffix(0, out);
+            return out + ":" + range.countAt(0);
+        } catch (UpstreamException e) {
+            return "malformed";
+        }
+    }
+
+    @Test
+    void everyByteInEveryPlaceOfASuffixIsJudgedAsTheDigitByDigitReaderJudgesIt() {
+        // The suffix is read 8 digits at a time in the lanes of a long: every byte value in each of the 35 places
+        // (and the colon's) must be refused or read exactly as one digit at a time would: '/' and ':' border the
+        // digits, '@', 'G', '`' and 'g' the letters, and bytes of 0x80 and up set the bit the lane tests use.
+        String base = "0aF9b3C7d1E5f2A8c4B6e0D9a7C3f5E1b2D";
+        for (int place = 0; place <= base.length(); place++) {
+            for (int b = 0; b < 256; b++) {
+                char[] line = (base + ":42").toCharArray();
+                line[place] = (char) b;
+                String text = new String(line);
+                String answer = new String(line);
+                assertEquals(reference(HashMode.SHA1, text), parsed(parser, answer), "byte " + b + " in place " + place);
+            }
+        }
+    }
+
+    @Test
+    void countsOfEveryLengthAreReadAsTheDigitByDigitReaderReadsThem() {
+        java.util.Random random = new java.util.Random(10);
+        String suffix = "0123456789ABCDEF0123456789ABCDEF012";
+        for (int digits = 1; digits <= 11; digits++) {
+            for (int round = 0; round < 200; round++) {
+                StringBuilder count = new StringBuilder();
+                for (int i = 0; i < digits; i++) {
+                    count.append((char) ('0' + random.nextInt(10)));
+                }
+                // Alone (the count runs to the end of the answer), before a line end, and before a bad byte.
+                for (String after : new String[] {"", "\r\n", "\n", "x", "\r"}) {
+                    String line = suffix + ":" + count;
+                    String expected = after.equals("x") ? "malformed" : reference(HashMode.SHA1, line);
+                    if (expected.endsWith(":0")) {
+                        expected = "0 records"; // padding
+                    }
+                    assertEquals(expected, parsed(parser, line + after), "count " + count + " then " + after.replace("\r", "CR").replace("\n", "LF"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void randomAnswersOfBothCorporaAreReadAsTheDigitByDigitReaderReadsThem() {
+        java.util.Random random = new java.util.Random(35);
+        String digits = "0123456789abcdefABCDEF";
+        for (HashMode mode : new HashMode[] {HashMode.SHA1, HashMode.NTLM}) {
+            RangeParser p = new RangeParser(mode, 2 * 1024 * 1024, 100_000);
+            for (int round = 0; round < 2_000; round++) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < mode.suffixChars(); i++) {
+                    line.append(digits.charAt(random.nextInt(digits.length())));
+                }
+                line.append(':').append(1 + random.nextInt(Integer.MAX_VALUE >> random.nextInt(31)));
+                String expected = reference(mode, line.toString());
+                assertEquals(expected, parsed(p, line + (random.nextBoolean() ? "\r\n" : "")), line.toString());
+            }
+        }
+    }
 }
