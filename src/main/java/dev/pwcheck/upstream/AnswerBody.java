@@ -15,12 +15,6 @@ public interface AnswerBody {
         append(bytes, 0, bytes.length);
     }
 
-    /** As {@link #append(byte[], int, int)}, for bytes {@code [from, to)} of a chunk as a socket hands it over. */
-    default void append(io.vertx.core.buffer.Buffer chunk, int from, int to) {
-        byte[] bytes = chunk.getBytes(from, to);
-        append(bytes, 0, bytes.length);
-    }
-
     /** The answer ended: throws {@link UpstreamException} when the encoding says it was cut short. */
     void finish();
 
@@ -79,14 +73,6 @@ public interface AnswerBody {
             int count = chunk.length();
             ensureRoom(count);
             chunk.getBytes(0, count, bytes, length); // straight into place, no copy in between
-            length += count;
-        }
-
-        @Override
-        public void append(io.vertx.core.buffer.Buffer chunk, int from, int to) {
-            int count = to - from;
-            ensureRoom(count);
-            chunk.getBytes(from, to, bytes, length);
             length += count;
         }
 

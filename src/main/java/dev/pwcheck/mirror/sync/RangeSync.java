@@ -17,9 +17,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,10 @@ public final class RangeSync {
     }
 
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** Ranges handed over to the store and not yet written, at most: about 40 KB each at today's 1,800 hashes a range. */
+    static final int MAX_HANDED_OVER = 1024;
+    /** A worker fetches, parses and writes with shallow calls; up to 1,024 of them should not reserve 1 MB each. */
+    private static final long WORKER_STACK_BYTES = 512 << 10;
     /**
      * How often this otherwise idle thread pushes the partial store to the device while ranges arrive: the kernel
      * would hold it all in the page cache until the commit, whose sync then waited for every byte of the store.
@@ -75,7 +80,7 @@ public final class RangeSync {
         this.settings = settings;
         this.progress = progress;
         this.log = log;
-        this.http = new SyncHttp(settings.upstream(), settings.concurrency(), settings.timeout(), MAX_ANSWER_BYTES, USER_AGENT);
+        this.http = new SyncHttp(settings.upstream(), settings.timeout(), MAX_ANSWER_BYTES, USER_AGENT);
         this.parser = new RangeParser(settings.mode(), MAX_ANSWER_BYTES, 200_000);
     }
 
@@ -160,22 +165,22 @@ public final class RangeSync {
     }
 
     /**
-     * Keeps {@code concurrency} ranges in flight until every one in {@code todo} is in. Requests are sent, answers
-     * parsed, ranges journaled and written into the store (through the frontier) on the HTTP client's event loops,
-     * and the next request goes out from there too, so nothing waits on another thread on the way; the next request
-     * is sent only once the range before it is journaled, so a kill never loses more than the ranges in flight. This
-     * thread only shows progress and syncs the journal to disk now and then: a kill loses nothing the journal was
-     * given (the page cache keeps it), so the sync only bounds what a power cut can take, and does so rarely, since
-     * every sync of the device stalls the writes of the whole sync behind it (on ext4 every 2 s cost 8-10%).
+     * Keeps {@code concurrency} ranges in flight until every one in {@code todo} is in: as many workers, each with
+     * its own connection, each fetching the next range not yet taken, parsing it and handing it to the store (one
+     * worker at a time writes it, see {@link #keep}), and only then taking the next, so a kill never loses more than
+     * the ranges in flight and those waiting for the store. This thread only shows progress and syncs the
+     * journal to disk now and then: a kill loses nothing the journal was given (the page cache keeps it), so the sync
+     * only bounds what a power cut can take, and does so rarely, since every sync of the device stalls the writes of
+     * the whole sync behind it (on ext4 every 2 s cost 8-10%).
      */
     private void fetchAll(int[] todo, SyncJournal journal, StoreFrontier frontier, StoreWriter writer) throws IOException, InterruptedException {
-        Run run = new Run(todo, journal, frontier);
+        int workers = Math.min(settings.concurrency(), todo.length);
+        Run run = new Run(todo, journal, frontier, workers);
         frontier.advance();
-        int first = Math.min(settings.concurrency(), todo.length);
-        run.inFlight.set(first);
-        run.issued.set(first);
-        for (int i = 0; i < first; i++) {
-            start(run, todo[i]);
+        for (int i = 0; i < workers; i++) {
+            Thread worker = new Thread(null, () -> work(run), "pwcheck-sync-" + i, WORKER_STACK_BYTES);
+            worker.setDaemon(true);
+            worker.start();
         }
         long lastForce = System.nanoTime();
         long forceEvery = TimeUnit.SECONDS.toNanos(30);
@@ -192,12 +197,11 @@ public final class RangeSync {
             }
         }
         if (run.failure != null || run.storeFailure != null) {
-            synchronized (frontier) {
-                try {
-                    frontier.saveHeld();
-                } catch (IOException e) {
-                    // Then the next run fetches them again; the reason the sync stopped is what to report.
-                }
+            try {
+                // Every worker is done: the frontier is this thread's now.
+                frontier.saveHeld();
+            } catch (IOException e) {
+                // Then the next run fetches them again; the reason the sync stopped is what to report.
             }
         }
         journal.force();
@@ -210,33 +214,51 @@ public final class RangeSync {
         }
     }
 
-    /** One fetch of a list of ranges: what is in flight, what comes next, and why it stopped, if it did. */
+    /** One fetch of a list of ranges: what is taken, which workers are still at it, and why it stopped, if it did. */
     private static final class Run {
         final int[] todo;
         final SyncJournal journal;
         final StoreFrontier frontier;
         final AtomicInteger issued = new AtomicInteger();
-        final AtomicInteger inFlight = new AtomicInteger();
-        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        /** Retries waiting out a back-off: a stopping sync cancels them. */
-        final Set<Retry> waiting = ConcurrentHashMap.newKeySet();
+        /**
+         * Parses at a time, one a core: more only queue for the cores, and starve the one worker writing the store
+         * (and, on a shared machine, a local upstream) of them.
+         */
+        final Semaphore parsing = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        /** Ranges handed over to the worker writing the store, in the order they came; guarded by itself. */
+        final ArrayDeque<Arrival> handedOver = new ArrayDeque<>();
+        /** Whether a worker is writing the store (the frontier is that worker's alone meanwhile); guarded by {@link #handedOver}. */
+        boolean writing;
+        /** Workers waiting for room to hand a range over; guarded by {@link #handedOver}. */
+        int waitingForRoom;
+        final CountDownLatch done;
+        /** Opened by a stopping sync: retries waiting out a back-off are then not made. */
+        final CountDownLatch stopped = new CountDownLatch(1);
         volatile boolean stopping;
         volatile String failure;
         volatile StoreException storeFailure;
 
-        Run(int[] todo, SyncJournal journal, StoreFrontier frontier) {
+        Run(int[] todo, SyncJournal journal, StoreFrontier frontier, int workers) {
             this.todo = todo;
             this.journal = journal;
             this.frontier = frontier;
+            this.done = new CountDownLatch(workers);
         }
     }
 
-    /** A range is over (kept, given up on, or abandoned): the next one goes out in its place, or the run ends. */
-    private void finished(Run run) {
-        int next = run.stopping ? run.todo.length : run.issued.getAndIncrement();
-        if (next < run.todo.length) {
-            start(run, run.todo[next]);
-        } else if (run.inFlight.decrementAndGet() == 0) {
+    /** A worker: the next range not yet taken, until none is left or the sync stops. */
+    private void work(Run run) {
+        try (SyncConnection connection = http.connection()) {
+            int next;
+            while (!run.stopping && (next = run.issued.getAndIncrement()) < run.todo.length) {
+                fetch(run, connection, run.todo[next]);
+            }
+        } catch (InterruptedException e) {
+            stop(run, "interrupted", null);
+        } catch (RuntimeException | Error e) {
+            // Not an upstream's doing (those are handled where they are read): stop rather than hang on this range.
+            stop(run, "an unexpected failure (" + SyncHttp.describe(e) + ")", null);
+        } finally {
             run.done.countDown();
         }
     }
@@ -250,114 +272,145 @@ public final class RangeSync {
             run.stopping = true;
         }
         // Retries waiting out a back-off are not made: the ranges in them are fetched by the next run.
-        for (Retry retry : run.waiting) {
-            if (run.waiting.remove(retry)) {
-                http.cancel(retry.timer);
-                if (run.inFlight.decrementAndGet() == 0) {
-                    run.done.countDown();
-                }
-            }
+        run.stopped.countDown();
+        synchronized (run.handedOver) {
+            run.handedOver.notifyAll();
         }
     }
 
-    /** Journals a fetched range (once this returns a kill no longer loses it) and hands it to the store. */
-    private void keep(Run run, int prefix, Fetched fetched) {
-        try {
-            // One range at a time into the journal and the store: the frontier writes in prefix order.
-            synchronized (run.frontier) {
-                // The next range goes straight into the store (which then journals where it is); one that came early
-                // waits in memory, up to --concurrency of them, and past that is journalled whole first. So a kill
-                // loses at most the ranges in flight and as many again waiting for the store.
-                SyncJournal.Entry entry = new SyncJournal.Entry(fetched.range(), fetched.etag());
-                boolean journalNow = !run.frontier.isNext(prefix) && run.frontier.unsaved() >= settings.concurrency();
-                if (journalNow) {
-                    run.journal.append(prefix, entry);
+    /**
+     * Hands a fetched range to the store. One worker at a time writes the store: the one that finds no other doing
+     * so writes its range and every range the others hand over meanwhile, and they go back to fetching at once
+     * instead of waiting for its writes (with a lock held across the writes, a third of the workers waited and the
+     * cores went idle by turns). The writer gets only its share of the cores, so the others outrun it in bursts: up
+     * to {@link #MAX_HANDED_OVER} ranges wait to be written, and past that a worker waits for room. A kill loses the
+     * ranges in flight, those handed over, and those the frontier holds in memory only ({@link #write}).
+     */
+    private void keep(Run run, int prefix, Fetched fetched) throws InterruptedException {
+        SyncJournal.Entry entry = new SyncJournal.Entry(fetched.range(), fetched.etag());
+        (entry.notModified() ? unchanged : changed).incrementAndGet();
+        progress.advance(1);
+        synchronized (run.handedOver) {
+            while (run.writing && run.handedOver.size() >= MAX_HANDED_OVER && !run.stopping) {
+                run.waitingForRoom++;
+                try {
+                    run.handedOver.wait();
+                } finally {
+                    run.waitingForRoom--;
                 }
-                (entry.notModified() ? unchanged : changed).incrementAndGet();
-                progress.advance(1);
-                run.frontier.arrived(prefix, entry, journalNow);
+            }
+            run.handedOver.addLast(new Arrival(prefix, entry));
+            if (run.writing) {
+                return;
+            }
+            run.writing = true;
+        }
+        writeHandedOver(run);
+    }
+
+    /** Writes ranges handed over until there are none; the frontier is this worker's alone meanwhile. */
+    private void writeHandedOver(Run run) {
+        try {
+            while (true) {
+                Arrival next;
+                synchronized (run.handedOver) {
+                    next = run.handedOver.pollFirst();
+                    if (run.waitingForRoom > 0) {
+                        run.handedOver.notify(); // one range out: room for one in
+                    }
+                    if (next == null) {
+                        run.writing = false;
+                        return;
+                    }
+                }
+                write(run, next);
             }
         } catch (IOException e) {
             stop(run, "cannot write the journal: " + e.getMessage(), null);
         } catch (StoreException e) {
             stop(run, null, e);
         }
+        synchronized (run.handedOver) {
+            // The store failed: what is still handed over is dropped (the next run fetches it), and no one writes.
+            run.handedOver.clear();
+            run.handedOver.notifyAll();
+        }
     }
 
-    /** A retry waiting out its back-off. */
-    private static final class Retry {
-        volatile long timer;
+    /**
+     * Into the store through the frontier. The next range goes straight in (and is then journalled as stored); one
+     * that came early waits in memory, up to {@code --concurrency} of them, and past that is journalled whole first.
+     */
+    private void write(Run run, Arrival arrival) throws IOException {
+        boolean journalNow = !run.frontier.isNext(arrival.prefix()) && run.frontier.unsaved() >= settings.concurrency();
+        if (journalNow) {
+            run.journal.append(arrival.prefix(), arrival.entry());
+        }
+        run.frontier.arrived(arrival.prefix(), arrival.entry(), journalNow);
+    }
+
+    /** A parsed range handed over to the store. */
+    private record Arrival(int prefix, SyncJournal.Entry entry) {
     }
 
     /** A range as fetched (null when the upstream answered 304), with the ETag it came with. */
     private record Fetched(CompactRange range, String etag) {
     }
 
-    private void start(Run run, int prefix) {
+    /**
+     * Fetches one range, trying again as long as it may: a 200 is parsed and validated like any upstream answer, a
+     * 304 keeps the stored range, 429 and 5xx and a failed or invalid answer are tried again after a back-off (or the
+     * {@code Retry-After} asked for), any other status stops the sync.
+     */
+    private void fetch(Run run, SyncConnection connection, int prefix) throws InterruptedException {
         String etag = previous != null && previous.holds(prefix) ? previousEtags.get(prefix) : null;
         String name = Hex.prefix(prefix);
         String path = "/range/" + name + (settings.mode() == HashMode.SHA1 ? "" : "?mode=" + settings.mode().wire());
-        attempt(run, prefix, name, path, etag, 0);
-    }
-
-    /**
-     * One try at a range, on an event loop: a 200 is parsed there and validated like any upstream answer, a 304
-     * keeps the stored range, 429 and 5xx and a failed or invalid answer are tried again after a back-off (or the
-     * {@code Retry-After} asked for), any other status stops the sync.
-     */
-    private void attempt(Run run, int prefix, String name, String path, String etag, int attempt) {
-        http.send(path, etag, (answer, failed) -> {
+        for (int attempt = 0; ; attempt++) {
             String problem;
             Duration wait = null;
-            if (answer == null) {
-                problem = failed.invalidAnswer() ? "an invalid answer (" + failed.message() + ")" : failed.message();
-            } else if (answer.status() == 200) {
-                Fetched fetched = null;
-                try {
-                    fetched = new Fetched(parser.parse(answer.body(), answer.length()), answer.etag());
+            Fetched fetched = null;
+            try {
+                SyncHttp.Answer answer = connection.get(path, etag);
+                if (answer.status() == 200) {
+                    run.parsing.acquire();
+                    try {
+                        fetched = new Fetched(parser.parse(answer.body(), answer.length()), answer.etag());
+                        problem = null;
+                    } catch (UpstreamException e) {
+                        problem = "an invalid answer (" + e.getMessage() + ")";
+                    } finally {
+                        run.parsing.release();
+                    }
+                } else if (answer.status() == 304 && etag != null) {
+                    fetched = new Fetched(null, answer.etag() != null ? answer.etag() : etag);
                     problem = null;
-                } catch (UpstreamException e) {
-                    problem = "an invalid answer (" + e.getMessage() + ")";
-                }
-                if (fetched != null) {
-                    keep(run, prefix, fetched);
-                    finished(run);
+                } else if (answer.status() == 429 || answer.status() >= 500) {
+                    problem = "HTTP " + answer.status();
+                    wait = retryAfter(answer.retryAfter());
+                } else {
+                    stop(run, "range " + name + " answered HTTP " + answer.status() + ", which retrying will not fix", null);
                     return;
                 }
-            } else if (answer.status() == 304 && etag != null) {
-                keep(run, prefix, new Fetched(null, answer.etag() != null ? answer.etag() : etag));
-                finished(run);
-                return;
-            } else if (answer.status() == 429 || answer.status() >= 500) {
-                problem = "HTTP " + answer.status();
-                wait = retryAfter(answer.retryAfter());
-            } else {
-                stop(run, "range " + name + " answered HTTP " + answer.status() + ", which retrying will not fix", null);
-                finished(run);
+            } catch (SyncHttp.Failure failed) {
+                problem = failed.invalidAnswer() ? "an invalid answer (" + failed.getMessage() + ")" : failed.getMessage();
+            }
+            if (fetched != null) {
+                keep(run, prefix, fetched);
                 return;
             }
             if (attempt >= settings.retries()) {
                 stop(run, "range " + name + " failed " + (attempt + 1) + " times, last with " + problem, null);
-                finished(run);
-                return;
-            }
-            if (run.stopping) {
-                finished(run);
                 return;
             }
             if (wait == null) {
                 long capMillis = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(attempt, 16));
                 wait = Duration.ofMillis(ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1));
             }
-            // Claimed once, by the timer (the retry is made) or by a stopping sync (it is not): never both, never neither.
-            Retry retry = new Retry();
-            run.waiting.add(retry);
-            retry.timer = http.later(wait, () -> {
-                if (run.waiting.remove(retry)) {
-                    attempt(run, prefix, name, path, etag, attempt + 1);
-                }
-            });
-        });
+            if (run.stopping || run.stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        }
     }
 
     /**

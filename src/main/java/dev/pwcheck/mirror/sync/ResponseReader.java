@@ -3,10 +3,8 @@ package dev.pwcheck.mirror.sync;
 import dev.pwcheck.upstream.AnswerBody;
 import dev.pwcheck.upstream.FailureCause;
 import dev.pwcheck.upstream.UpstreamException;
-import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * Reads one HTTP/1.1 answer off a keep-alive connection as its bytes arrive (RFC 9112): the status line and the few
@@ -16,7 +14,7 @@ import java.util.Locale;
  * untrusted: a head over {@link #MAX_HEAD_BYTES}, a malformed status line or header, conflicting lengths or a bad
  * chunk are refused with an {@link UpstreamException}, and the connection is not used again.
  *
- * <p>Reset for each answer; not thread-safe (a connection's event loop owns it).
+ * <p>Reset for each answer; not thread-safe (the thread that owns the connection owns its reader).
  */
 final class ResponseReader {
 
@@ -41,6 +39,14 @@ final class ResponseReader {
     private AnswerBody body;
     private long remaining;
     private long bodyBytes;
+    /** What the head said, while it is read: its Content-Length (-1: none), encodings and connection tokens. */
+    private long headLength;
+    private String contentEncoding;
+    private int encodings;
+    private int transferCodings;
+    private boolean chunked;
+    private boolean closeAsked;
+    private boolean keepAliveAsked;
 
     ResponseReader(int maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
@@ -61,14 +67,13 @@ final class ResponseReader {
     }
 
     /**
-     * Takes bytes from {@code chunk} starting at {@code from}, until the answer is whole or the chunk ends.
+     * Takes bytes {@code [from, end)} of {@code chunk}, until the answer is whole or they run out.
      *
-     * @return where in {@code chunk} the answer ended (bytes after it belong to no request), or its length
+     * @return where in {@code chunk} the answer ended (bytes after it belong to no request), or {@code end}
      * @throws UpstreamException when the answer is malformed or over the cap
      */
-    int feed(Buffer chunk, int from) {
+    int feed(byte[] chunk, int from, int end) {
         int at = from;
-        int end = chunk.length();
         if (end > at) {
             started = true;
         }
@@ -95,7 +100,7 @@ final class ResponseReader {
                     }
                 }
                 case CHUNK_END -> {
-                    byte b = chunk.getByte(at++);
+                    byte b = chunk[at++];
                     if (b == '\n') {
                         state = State.CHUNK_SIZE;
                     } else if (b != '\r') {
@@ -158,14 +163,14 @@ final class ResponseReader {
     }
 
     /** Reads the head (or, after the last chunk, the trailers) up to the empty line that ends it. */
-    private int readHead(Buffer chunk, int at, int end) {
+    private int readHead(byte[] chunk, int at, int end) {
         while (at < end) {
             if (lineLength == line.length) {
                 throw malformed("the answer's " + (state == State.HEAD ? "headers" : "trailers") + " are over " + MAX_HEAD_BYTES + " bytes");
             }
-            // Copied in pieces and scanned here: a byte at a time through the buffer checks its bounds each time.
+            // Copied in pieces, then scanned: a head is small, and the body after it is not copied here.
             int n = Math.min(Math.min(end - at, HEAD_PIECE), line.length - lineLength);
-            chunk.getBytes(at, at + n, line, lineLength);
+            System.arraycopy(chunk, at, line, lineLength, n);
             for (int i = 0; i < n; i++) {
                 if (line[lineLength++] == '\n' && headEnded()) {
                     if (state == State.HEAD) {
@@ -188,61 +193,28 @@ final class ResponseReader {
         return n >= 2 && (line[n - 2] == '\n' || (n >= 3 && line[n - 2] == '\r' && line[n - 3] == '\n'));
     }
 
+    /**
+     * Reads the status line and the headers a sync uses, from the bytes themselves: only an ETag, a Retry-After and
+     * an encoding become strings. (Read through strings, this was the largest method the JIT compiled in a sync.)
+     */
     private void parseHead() {
-        int at = 0;
         int lineEnd = lineEnd(0);
-        String statusLine = ascii(0, lineEnd);
-        if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' '
-                || !Character.isDigit(statusLine.charAt(7)) || statusLine.length() > 12 && statusLine.charAt(12) != ' ') {
-            throw malformed("the answer does not start with an HTTP/1.x status line");
-        }
-        int code = 0;
-        for (int i = 9; i < 12; i++) {
-            char c = statusLine.charAt(i);
-            if (c < '0' || c > '9') {
-                throw malformed("the answer's status is not three digits");
-            }
-            code = code * 10 + (c - '0');
-        }
-        boolean http10 = statusLine.charAt(7) == '0';
-        String contentLength = null;
-        String contentEncoding = null;
-        String transferEncoding = null;
-        String connection = null;
-        at = next(lineEnd);
+        int code = statusCode(lineEnd);
+        boolean http10 = line[7] == '0';
+        headLength = -1;
+        contentEncoding = null;
+        encodings = 0;
+        transferCodings = 0;
+        chunked = false;
+        closeAsked = false;
+        keepAliveAsked = false;
+        int at = next(lineEnd);
         while (at < lineLength) {
             lineEnd = lineEnd(at);
             if (lineEnd == at) {
                 break;
             }
-            if (line[at] == ' ' || line[at] == '\t') {
-                throw malformed("the answer folds a header over lines");
-            }
-            int colon = at;
-            while (colon < lineEnd && line[colon] != ':') {
-                colon++;
-            }
-            if (colon == lineEnd || colon == at) {
-                throw malformed("the answer has a header line without a name and a colon");
-            }
-            int nameLength = colon - at;
-            if (named(at, nameLength, "content-length")) {
-                String value = value(colon, lineEnd);
-                if (contentLength != null && !contentLength.equals(value)) {
-                    throw malformed("the answer has two different Content-Length headers");
-                }
-                contentLength = value;
-            } else if (named(at, nameLength, "content-encoding")) {
-                contentEncoding = joined(contentEncoding, value(colon, lineEnd));
-            } else if (named(at, nameLength, "transfer-encoding")) {
-                transferEncoding = joined(transferEncoding, value(colon, lineEnd));
-            } else if (named(at, nameLength, "connection")) {
-                connection = joined(connection, value(colon, lineEnd));
-            } else if (named(at, nameLength, "etag")) {
-                etag = value(colon, lineEnd);
-            } else if (named(at, nameLength, "retry-after")) {
-                retryAfter = value(colon, lineEnd);
-            }
+            header(at, lineEnd);
             at = next(lineEnd);
         }
         if (code >= 100 && code < 200) {
@@ -255,24 +227,22 @@ final class ResponseReader {
             return;
         }
         status = code;
-        String tokens = connection == null ? "" : connection.toLowerCase(Locale.ROOT);
-        keepAlive = http10 ? tokens.contains("keep-alive") : !tokens.contains("close");
-        long length = -1;
-        if (transferEncoding == null && contentLength != null) {
-            length = decimal(contentLength);
-        }
+        keepAlive = http10 ? keepAliveAsked : !closeAsked;
+        long length = transferCodings == 0 ? headLength : -1;
         if (code == 200) {
-            // Sized from the length it declares (and refused at once when that is over the cap).
-            body = AnswerBody.forAnswer(contentEncoding, length >= 0 ? Long.toString(length) : null, maxBodyBytes);
+            if (length > maxBodyBytes) {
+                throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer declares over " + maxBodyBytes + " bytes");
+            }
+            // Sized from the length it declares. Two Content-Encoding headers make a list, which nothing here reads.
+            body = AnswerBody.forEncoding(encodings > 1 ? "unsupported" : contentEncoding, maxBodyBytes, (int) length);
         }
         if (code == 204 || code == 304) {
             state = State.DONE;
-        } else if (transferEncoding != null) {
-            String codings = transferEncoding.toLowerCase(Locale.ROOT);
-            if (codings.strip().endsWith("chunked")) {
+        } else if (transferCodings > 0) {
+            if (chunked) {
                 state = State.CHUNK_SIZE;
                 // A length beside chunked coding is a smuggling sign: read this answer, then drop the connection.
-                keepAlive &= contentLength == null;
+                keepAlive &= headLength < 0;
             } else {
                 state = State.UNTIL_CLOSE;
                 keepAlive = false;
@@ -290,9 +260,100 @@ final class ResponseReader {
         }
     }
 
-    private int readChunkSize(Buffer chunk, int at, int end) {
+    /** The status line, {@code HTTP/1.x NNN[ reason]}: its three-digit code. */
+    private int statusCode(int lineEnd) {
+        if (lineEnd < 12 || line[0] != 'H' || line[1] != 'T' || line[2] != 'T' || line[3] != 'P' || line[4] != '/'
+                || line[5] != '1' || line[6] != '.' || line[7] < '0' || line[7] > '9' || line[8] != ' '
+                || lineEnd > 12 && line[12] != ' ') {
+            throw malformed("the answer does not start with an HTTP/1.x status line");
+        }
+        int code = 0;
+        for (int i = 9; i < 12; i++) {
+            int digit = line[i] - '0';
+            if (digit < 0 || digit > 9) {
+                throw malformed("the answer's status is not three digits");
+            }
+            code = code * 10 + digit;
+        }
+        return code;
+    }
+
+    /** One header line, {@code line[at, lineEnd)}: kept when it is one a sync reads. */
+    private void header(int at, int lineEnd) {
+        if (line[at] == ' ' || line[at] == '\t') {
+            throw malformed("the answer folds a header over lines");
+        }
+        int colon = at;
+        while (colon < lineEnd && line[colon] != ':') {
+            colon++;
+        }
+        if (colon == lineEnd || colon == at) {
+            throw malformed("the answer has a header line without a name and a colon");
+        }
+        int nameLength = colon - at;
+        int from = colon + 1;
+        while (from < lineEnd && (line[from] == ' ' || line[from] == '\t')) {
+            from++;
+        }
+        int to = lineEnd;
+        while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) {
+            to--;
+        }
+        if (named(at, nameLength, "content-length")) {
+            long value = decimal(from, to);
+            if (headLength >= 0 && headLength != value) {
+                throw malformed("the answer has two different Content-Length headers");
+            }
+            headLength = value;
+        } else if (named(at, nameLength, "connection")) {
+            connectionTokens(from, to);
+        } else if (named(at, nameLength, "etag")) {
+            etag = ascii(from, to);
+        } else if (named(at, nameLength, "content-encoding")) {
+            encodings++;
+            contentEncoding = ascii(from, to);
+        } else if (named(at, nameLength, "transfer-encoding")) {
+            transferCodings++;
+            // Chunked must be the last coding (RFC 9112 section 6.1), of the last header that lists codings.
+            int last = to;
+            while (last > from && line[last - 1] != ',') {
+                last--;
+            }
+            while (last < to && (line[last] == ' ' || line[last] == '\t')) {
+                last++;
+            }
+            chunked = to - last == 7 && named(last, 7, "chunked");
+        } else if (named(at, nameLength, "retry-after")) {
+            retryAfter = ascii(from, to);
+        }
+    }
+
+    /** Reads the tokens of a Connection header ({@code close}, {@code keep-alive}, any case, comma-separated). */
+    private void connectionTokens(int from, int to) {
+        int start = from;
+        for (int i = from; i <= to; i++) {
+            if (i == to || line[i] == ',') {
+                int a = start;
+                int b = i;
+                while (a < b && (line[a] == ' ' || line[a] == '\t')) {
+                    a++;
+                }
+                while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) {
+                    b--;
+                }
+                if (b - a == 5 && named(a, 5, "close")) {
+                    closeAsked = true;
+                } else if (b - a == 10 && named(a, 10, "keep-alive")) {
+                    keepAliveAsked = true;
+                }
+                start = i + 1;
+            }
+        }
+    }
+
+    private int readChunkSize(byte[] chunk, int at, int end) {
         while (at < end) {
-            byte b = chunk.getByte(at++);
+            byte b = chunk[at++];
             if (b != '\n') {
                 if (lineLength == MAX_CHUNK_LINE) {
                     throw malformed("a chunk size line is over " + MAX_CHUNK_LINE + " bytes");
@@ -331,13 +392,13 @@ final class ResponseReader {
         return at;
     }
 
-    private void take(Buffer chunk, int from, int count) {
+    private void take(byte[] chunk, int from, int count) {
         if (count == 0) {
             return;
         }
         bodyBytes += count;
         if (body != null) {
-            body.append(chunk, from, from + count);
+            body.append(chunk, from, count);
         } else if (bodyBytes > maxBodyBytes) {
             throw new UpstreamException(FailureCause.TOO_LARGE, "upstream answer is over " + maxBodyBytes + " bytes");
         }
@@ -381,26 +442,18 @@ final class ResponseReader {
         return true;
     }
 
-    private String value(int colon, int lineEnd) {
-        return ascii(colon + 1, lineEnd).strip();
-    }
-
-    /** Repeated headers of a list are one list (RFC 9110 5.3). */
-    private static String joined(String before, String value) {
-        return before == null ? value : before + ", " + value;
-    }
-
-    private static long decimal(String digits) {
-        if (digits.isEmpty() || digits.length() > 18) {
+    /** The decimal digits of {@code line[from, to)}, as a Content-Length is written. */
+    private long decimal(int from, int to) {
+        if (from == to || to - from > 18) {
             throw malformed("the answer's Content-Length is not a number");
         }
         long value = 0;
-        for (int i = 0; i < digits.length(); i++) {
-            char c = digits.charAt(i);
-            if (c < '0' || c > '9') {
+        for (int i = from; i < to; i++) {
+            int digit = line[i] - '0';
+            if (digit < 0 || digit > 9) {
                 throw malformed("the answer's Content-Length is not a number");
             }
-            value = value * 10 + (c - '0');
+            value = value * 10 + digit;
         }
         return value;
     }

@@ -16,8 +16,8 @@ import java.util.Map;
  * unjournalled (answers come out of order, and a range journalled whole would be written twice, once there and once
  * into the store); past that they are journalled and held, up to {@link #MAX_HELD} (one in back-off holds the frontier
  * while later ones keep coming), and past that, and for ranges a resumed sync found in the journal, the frontier reads
- * the range back from the journal when it gets there. Not thread-safe: {@code RangeSync} calls it under one lock,
- * journalling an early range first once {@link #unsaved()} reaches its limit, so ranges go in one at a time.
+ * the range back from the journal when it gets there. Not thread-safe: {@code RangeSync} calls it from one worker at
+ * a time (the one writing the store), journalling an early range first once {@link #unsaved()} reaches its limit.
  */
 final class StoreFrontier {
 

@@ -1,45 +1,41 @@
 package dev.pwcheck.mirror.sync;
 
-import dev.pwcheck.mirror.store.StoreException;
-import io.vertx.core.AbstractVerticle;
-import io.vertx.core.Context;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-
 import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The HTTP side of {@code mirror sync}: HTTP/1.1 over keep-alive connections (TLS when the upstream is https), in a
- * Vert.x of its own (the command line starts no service), gzip asked for and inflated under the size cap
- * ({@link dev.pwcheck.upstream.AnswerBody}, as the service does), and conditional requests.
+ * The HTTP side of {@code mirror sync}: HTTP/1.1 over keep-alive connections (TLS when the upstream is https), gzip
+ * asked for and inflated under the size cap ({@link dev.pwcheck.upstream.AnswerBody}, as the service does), and
+ * conditional requests. Each of the sync's workers holds one {@link SyncConnection} and uses it from its own thread.
  *
- * <p>Why not the Vert.x HTTP client the service uses: a sync is a million GETs of one shape, and on a 2-core machine
- * that client's per-request work (its codec, header maps, streams and futures, and the JIT compiling all of it) took
- * more CPU than parsing and storing the ranges; the sync stayed well below what the upstream could serve. This client
- * writes each request as prepared bytes and reads only the status, the framing headers, ETag, Content-Encoding and
- * Retry-After ({@link ResponseReader}). It speaks no HTTP/2: with one request per connection at a time, the
- * connections a sync keeps ({@code --concurrency}) are what HTTP/2's streams would be.
+ * <p>Why plain blocking sockets and not the Vert.x clients the service uses: a sync is a million GETs of one shape,
+ * with nothing else to do on its threads, and on a 2-core machine the event-loop clients' per-read work (the channel
+ * pipeline, buffers handed along it, and the JIT compiling all of it while the sync runs) took more CPU than parsing
+ * and storing the ranges, and kept the sync below the rate a C downloader gets from the same upstream. Here a request
+ * is prepared bytes, an answer is read with one {@code read} per arrival into a buffer the connection keeps, and only
+ * the status, the framing headers, ETag, Content-Encoding and Retry-After are read ({@link ResponseReader}). It speaks
+ * no HTTP/2: with one request per connection at a time, the connections a sync keeps ({@code --concurrency}) are what
+ * HTTP/2's streams would be.
  *
- * <p>Each event loop has its own lane: a pool of connections used only from that loop, so an answer is read and
- * parsed on the loop that sent its request, and the next request goes out from there, on the connection that just
- * came free. A reused connection that the server closed before answering (its keep-alive limit or idle timeout
- * racing the request) gets the request again at once on a fresh connection, once: a GET is safe to repeat.
+ * <p>A watchdog thread gives up a request that waits past the timeout for a byte (connecting included), or past four
+ * times it (and a second) for its whole answer, by closing its socket: the read blocked on it fails at once.
+ *
+ * <p>TLS is the JDK's: the server's certificate is checked against what the JVM trusts (its default trust store, or
+ * {@code -Djavax.net.ssl.trustStore}) and its host name, and SNI names the host.
  */
 final class SyncHttp implements Closeable {
 
@@ -50,83 +46,66 @@ final class SyncHttp implements Closeable {
     record Answer(int status, byte[] body, int length, String etag, String retryAfter, long wireBytes) {
     }
 
-    /** Where an answer goes: exactly one of them is null. Called on an event loop, once. */
-    interface Handler {
-        void answered(Answer answer, Failure failure);
-    }
-
     /**
      * Why no answer can be used: the upstream sent one that is invalid (too large, badly encoded, malformed), or none
-     * came (refused, reset, timed out).
+     * came (refused, reset, timed out). Its message names no secret: only the upstream and what went wrong.
      */
-    record Failure(boolean invalidAnswer, String message) {
+    static final class Failure extends Exception {
+        private final boolean invalidAnswer;
+
+        Failure(boolean invalidAnswer, String message) {
+            super(message, null, false, false);
+            this.invalidAnswer = invalidAnswer;
+        }
+
+        boolean invalidAnswer() {
+            return invalidAnswer;
+        }
     }
 
-    private static final int MAX_LOOPS = 8;
-
-    private final Vertx vertx;
-    private final Lane[] lanes;
-    private final AtomicInteger nextLane = new AtomicInteger();
-    private final long idleNanos;
-    private final long deadlineNanos;
+    private final String host;
+    private final int port;
+    private final SSLSocketFactory tls;
     private final Duration timeout;
+    private final long deadlineNanos;
+    private final int maxBytes;
     private final AtomicLong wireBytes = new AtomicLong();
     private final String basePath;
     /** Everything of a request after its path: the version, Host, and the headers every request carries. */
     private final String requestTail;
+    private final Set<SyncConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
-    SyncHttp(URI upstream, int concurrency, Duration timeout, int maxBytes, String userAgent) {
+    SyncHttp(URI upstream, Duration timeout, int maxBytes, String userAgent) {
         this.timeout = timeout;
-        this.idleNanos = timeout.toNanos();
         // Past the timeout with no byte the request fails; this catches a body that drips forever.
         this.deadlineNanos = timeout.toNanos() * 4 + TimeUnit.SECONDS.toNanos(1);
+        this.maxBytes = maxBytes;
         this.basePath = upstream.getRawPath() == null ? "" : upstream.getRawPath().replaceAll("/+$", "");
         boolean https = "https".equalsIgnoreCase(upstream.getScheme());
-        int port = upstream.getPort() > 0 ? upstream.getPort() : https ? 443 : 80;
-        String host = upstream.getHost();
+        this.tls = https ? (SSLSocketFactory) SSLSocketFactory.getDefault() : null;
+        this.port = upstream.getPort() > 0 ? upstream.getPort() : https ? 443 : 80;
+        this.host = upstream.getHost();
         String hostHeader = (host.contains(":") ? "[" + host + "]" : host) + (upstream.getPort() > 0 ? ":" + port : "");
         this.requestTail = " HTTP/1.1\r\nHost: " + hostHeader + "\r\nUser-Agent: " + userAgent
                 + "\r\nAdd-Padding: true\r\nAccept-Encoding: gzip\r\n";
-        int loops = Math.max(1, Math.min(MAX_LOOPS, Math.min(concurrency, Runtime.getRuntime().availableProcessors())));
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(false));
-        NetClientOptions options = new NetClientOptions()
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
-                .setTcpNoDelay(true)
-                .setTcpKeepAlive(true);
-        if (https) {
-            options.setSsl(true).setHostnameVerificationAlgorithm("HTTPS");
-        }
-        List<Context> contexts = eventLoopContexts(vertx, loops);
-        this.lanes = new Lane[loops];
-        int perLane = (concurrency + loops - 1) / loops;
-        long sweepMillis = Math.max(50, Math.min(1000, timeout.toMillis() / 10));
-        for (int i = 0; i < loops; i++) {
-            Lane lane = new Lane(contexts.get(i), vertx.createNetClient(options), host, port, https, perLane, maxBytes);
-            lanes[i] = lane;
-            lane.context.runOnContext(go -> {
-                lane.thread = Thread.currentThread();
-                vertx.setPeriodic(sweepMillis, id -> lane.sweep(System.nanoTime()));
-            });
-        }
+        Thread watchdog = new Thread(this::watch, "pwcheck-sync-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
-    /** A context on each of {@code loops} event loops (verticle instances are spread over the loops, one each). */
-    private static List<Context> eventLoopContexts(Vertx vertx, int loops) {
-        List<Context> contexts = new CopyOnWriteArrayList<>();
-        try {
-            vertx.deployVerticle(() -> new AbstractVerticle() {
-                @Override
-                public void start() {
-                    contexts.add(context);
-                }
-            }, new DeploymentOptions().setInstances(loops)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while starting the HTTP client");
-        } catch (ExecutionException | TimeoutException e) {
-            throw new StoreException("cannot start the HTTP client: " + e.getMessage(), e);
+    /** A connection for one worker's thread, opened at its first request and again whenever the last one closed. */
+    SyncConnection connection() {
+        SyncConnection connection = new SyncConnection(this, maxBytes);
+        connections.add(connection);
+        if (closed) {
+            connection.close();
         }
-        return contexts;
+        return connection;
+    }
+
+    void forget(SyncConnection connection) {
+        connections.remove(connection);
     }
 
     /** Body bytes received so far, as sent (compressed when gzipped), for the summary. */
@@ -134,196 +113,82 @@ final class SyncHttp implements Closeable {
         return wireBytes.get();
     }
 
-    /**
-     * GETs {@code path} (below the upstream's base), with {@code If-None-Match: etag} when {@code etag} is not null,
-     * and hands the answer to {@code handler} on the event loop that read it. Called on one of this client's event
-     * loops (as the sync does from an answer's handler) the request goes out on that loop's lane; from any other
-     * thread, on the lanes in turn.
-     */
-    void send(String path, String etag, Handler handler) {
+    void received(Answer answer) {
+        wireBytes.addAndGet(answer.wireBytes());
+    }
+
+    /** The GET of {@code path} (below the upstream's base), with {@code If-None-Match: etag} when {@code etag} is not null. */
+    byte[] request(String path, String etag) {
         StringBuilder request = new StringBuilder(requestTail.length() + path.length() + 80)
                 .append("GET ").append(basePath).append(path).append(requestTail);
         if (etag != null) {
             request.append("If-None-Match: ").append(etag).append("\r\n");
         }
-        request.append("\r\n");
-        Exchange exchange = new Exchange(Buffer.buffer(request.toString().getBytes(StandardCharsets.ISO_8859_1)), handler);
-        Lane lane = currentLane();
-        if (lane != null) {
-            lane.dispatch(exchange, false);
-        } else {
-            Lane next = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
-            next.context.runOnContext(go -> next.dispatch(exchange, false));
-        }
+        return request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private Lane currentLane() {
-        Thread current = Thread.currentThread();
-        for (Lane lane : lanes) {
-            if (lane.thread == current) {
-                return lane;
+    /**
+     * Connects {@code plain} to the upstream and, when it is https, returns the TLS socket over it, handshaken. No
+     * timeout is set on the socket: blocking calls without one are a single system call each (a timed read is a
+     * poll and a read, and the JIT compiles far more of it); the watchdog closes a socket that overstays instead.
+     */
+    Socket open(Socket plain) throws IOException {
+        if (closed) {
+            throw new IOException("the sync is stopping");
+        }
+        plain.setTcpNoDelay(true);
+        plain.setKeepAlive(true);
+        plain.connect(new InetSocketAddress(host, port));
+        if (tls == null) {
+            return plain;
+        }
+        SSLSocket secure = (SSLSocket) tls.createSocket(plain, host, port, true);
+        SSLParameters parameters = secure.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        if (isHostName(host)) {
+            parameters.setServerNames(List.of(new SNIHostName(host)));
+        }
+        secure.setSSLParameters(parameters);
+        secure.startHandshake();
+        return secure;
+    }
+
+    /** Gives up, and closes, every connection that has waited past the timeout for a byte, or for its whole answer. */
+    private void watch() {
+        long period = Math.max(50, Math.min(1000, timeout.toMillis() / 10));
+        while (!closed) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
             }
-        }
-        return null;
-    }
-
-    /** Runs {@code action} on an event loop after {@code delay}; the id cancels it. */
-    long later(Duration delay, Runnable action) {
-        return vertx.setTimer(Math.max(1, delay.toMillis()), id -> action.run());
-    }
-
-    /** @return whether the timer was cancelled before it ran */
-    boolean cancel(long timer) {
-        return vertx.cancelTimer(timer);
-    }
-
-    /** One request and where its answer goes: answered or failed exactly once. */
-    final class Exchange {
-        private final Buffer request;
-        private final Handler handler;
-        private long startedAt;
-        private boolean retried;
-        private boolean over;
-
-        Exchange(Buffer request, Handler handler) {
-            this.request = request;
-            this.handler = handler;
-        }
-
-        Buffer request() {
-            return request;
-        }
-
-        void startedAt(long nanos) {
-            startedAt = nanos;
-        }
-
-        void answered(Answer answer) {
-            if (!over) {
-                over = true;
-                wireBytes.addAndGet(answer.wireBytes());
-                handler.answered(answer, null);
-            }
-        }
-
-        void fail(boolean invalidAnswer, String message) {
-            if (!over) {
-                over = true;
-                handler.answered(null, new Failure(invalidAnswer, message));
+            long now = System.nanoTime();
+            for (SyncConnection connection : connections) {
+                connection.expireIfLate(now, timeout.toNanos(), deadlineNanos);
             }
         }
     }
 
-    /** An event loop's pool: idle connections, how many are open or opening, and requests waiting for one. */
-    private final class Lane implements SyncConnection.Owner {
-        final Context context;
-        final NetClient client;
-        final String host;
-        final int port;
-        final boolean tls;
-        final int maxConnections;
-        final int maxBytes;
-        final ArrayDeque<SyncConnection> idle = new ArrayDeque<>();
-        final List<SyncConnection> open = new ArrayList<>();
-        final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
-        int connecting;
-        volatile Thread thread;
-
-        Lane(Context context, NetClient client, String host, int port, boolean tls, int maxConnections, int maxBytes) {
-            this.context = context;
-            this.client = client;
-            this.host = host;
-            this.port = port;
-            this.tls = tls;
-            this.maxConnections = maxConnections;
-            this.maxBytes = maxBytes;
-        }
-
-        /** Starts {@code exchange} on an idle connection, on a new one while under the limit, or queues it. */
-        void dispatch(Exchange exchange, boolean fresh) {
-            if (!fresh && !idle.isEmpty()) {
-                idle.pollLast().start(exchange);
-            } else if (fresh || open.size() + connecting < maxConnections) {
-                connect(exchange);
-            } else {
-                waiting.addLast(exchange);
-            }
-        }
-
-        private void connect(Exchange exchange) {
-            connecting++;
-            (tls ? client.connect(port, host, host) : client.connect(port, host)).onComplete(connected -> {
-                connecting--;
-                if (connected.failed()) {
-                    exchange.fail(false, SyncConnection.describe(connected.cause()));
-                    startWaiting();
-                    return;
-                }
-                SyncConnection connection = new SyncConnection(connected.result(), this, maxBytes);
-                open.add(connection);
-                connection.start(exchange);
-            });
-        }
-
-        @Override
-        public void reusable(SyncConnection connection) {
-            Exchange next = waiting.pollFirst();
-            if (next != null) {
-                connection.start(next);
-            } else {
-                idle.addLast(connection);
-            }
-        }
-
-        @Override
-        public void lost(SyncConnection connection, Exchange exchange, boolean retryable, String why) {
-            open.remove(connection);
-            idle.remove(connection);
-            if (exchange != null) {
-                if (retryable && !exchange.retried) {
-                    exchange.retried = true;
-                    dispatch(exchange, true);
-                } else {
-                    exchange.fail(false, why);
-                }
-            }
-            startWaiting();
-        }
-
-        private void startWaiting() {
-            while (!waiting.isEmpty() && open.size() + connecting < maxConnections) {
-                connect(waiting.pollFirst());
-            }
-        }
-
-        /** Fails requests that have waited too long for a byte, or for their whole answer. */
-        void sweep(long now) {
-            for (SyncConnection connection : open.toArray(new SyncConnection[0])) {
-                Exchange exchange = connection.exchange();
-                if (exchange == null) {
-                    continue;
-                }
-                if (now - connection.lastRead() > idleNanos) {
-                    connection.abandon("no answer within " + timeout);
-                } else if (now - exchange.startedAt > deadlineNanos) {
-                    connection.abandon("no whole answer within " + timeout.multipliedBy(4));
-                }
-            }
-        }
-
-        void close() {
-            for (SyncConnection connection : open.toArray(new SyncConnection[0])) {
-                connection.close();
-            }
-            client.close();
-        }
+    /** SNI names hosts, not addresses (RFC 6066 section 3). */
+    private static boolean isHostName(String host) {
+        return !host.contains(":") && !host.matches("[0-9.]+");
     }
 
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** A failure as a sync reports it: its kind and message. */
+    static String describe(Throwable failure) {
+        return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+    }
+
+    /** Closes every connection: a worker blocked reading one gets a failure at once. */
     @Override
     public void close() {
-        for (Lane lane : lanes) {
-            lane.context.runOnContext(go -> lane.close());
+        closed = true;
+        for (SyncConnection connection : connections) {
+            connection.close();
         }
-        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(failed -> null).join();
     }
 }

@@ -13,6 +13,7 @@ import dev.pwcheck.support.CorpusUpstream.Scripted;
 import dev.pwcheck.support.EndlessUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -136,6 +137,69 @@ class RangeSyncTest {
     }
 
     @Test
+    @Timeout(120) // without a working watchdog the sync would wait forever
+    void anUpstreamThatAcceptsAndNeverAnswersIsGivenUpAtTheTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread server = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept()); // held open; not a byte is ever sent
+                    }
+                } catch (IOException e) {
+                    // the test is over
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            RangeSync.Settings settings = new RangeSync.Settings(URI.create("http://127.0.0.1:" + silent.getLocalPort()), HashMode.SHA1, 1, 1,
+                    Duration.ofSeconds(1), 0, 0);
+            long start = System.nanoTime();
+
+            StoreException stopped = assertThrows(StoreException.class, () -> new RangeSync(settings,
+                    new Progress("ranges", 1, new PrintStream(new ByteArrayOutputStream()), false), new PrintStream(new ByteArrayOutputStream())).run(dir));
+
+            assertTrue(stopped.getMessage().contains("range 00000 failed 2 times, last with no answer within PT1S"), stopped.getMessage());
+            // Two tries of 1 s and a back-off of at most 1 s; the watchdog, not the server, ends each.
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "given up at the timeout, not left waiting");
+            assertEquals(2, accepted.size(), "the try after the timeout is made on a fresh connection");
+        }
+    }
+
+    @Test
+    @Timeout(240)
+    void aBodyThatDripsForeverIsCutOffAtFourTimesTheTimeout() throws Exception {
+        try (ServerSocket dripping = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (Socket socket = dripping.accept()) {
+                    socket.getInputStream().read(new byte[8192]);
+                    socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    // One byte every 200 ms: never idle for the 1 s timeout, never done either.
+                    for (int i = 0; i < 600; i++) {
+                        socket.getOutputStream().write('0');
+                        socket.getOutputStream().flush();
+                        Thread.sleep(200);
+                    }
+                } catch (Exception e) {
+                    // the client gave up, as it should
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            RangeSync.Settings settings = new RangeSync.Settings(URI.create("http://127.0.0.1:" + dripping.getLocalPort()), HashMode.SHA1, 1, 0,
+                    Duration.ofSeconds(1), 0, 0);
+            long start = System.nanoTime();
+
+            StoreException stopped = assertThrows(StoreException.class, () -> new RangeSync(settings,
+                    new Progress("ranges", 1, new PrintStream(new ByteArrayOutputStream()), false), new PrintStream(new ByteArrayOutputStream())).run(dir));
+
+            assertTrue(stopped.getMessage().contains("no whole answer within PT4S"), stopped.getMessage());
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(seconds >= 4 && seconds < 60, "cut off after 4 x 1 s (+1 s), not at the drip's 120 s: " + seconds + " s");
+        }
+    }
+
+    @Test
     void aRangeThatCannotBeHadStopsTheSyncAndARerunResumesWithoutRefetching() throws Exception {
         upstream = new CorpusUpstream(corpus);
         upstream.script("00012", attempt -> new Scripted(404, "no such range", null));
@@ -190,8 +254,10 @@ class RangeSyncTest {
             assertEquals(beforeResume.get(prefix), upstream.requestsFor(prefix), "a saved range is not fetched again: " + prefix);
         }
         int refetched = (int) IntStream.rangeClosed(0, last).filter(p -> upstream.requestsFor(name(p)) > 1).count();
-        // In flight at the kill, or fetched and waiting in memory for the ranges before them (at most as many again).
-        assertTrue(refetched <= 2 * concurrency, "only ranges in flight or waiting for the store at the kill are fetched twice: " + refetched);
+        // In flight at the kill, handed over and not yet written (up to MAX_HANDED_OVER), or written but waiting in
+        // memory for the ranges before them (up to --concurrency).
+        assertTrue(refetched <= 2 * concurrency + RangeSync.MAX_HANDED_OVER,
+                "only ranges in flight or waiting for the store at the kill are fetched twice: " + refetched);
         assertEquals(last + 1, store.presentRanges());
         corpus.hashes().forEach((hash, count) -> assertEquals(count, MirrorStoreTest.countOf(store, hash)));
     }

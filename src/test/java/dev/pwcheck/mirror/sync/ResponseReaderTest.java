@@ -27,6 +27,11 @@ class ResponseReaderTest {
         return Buffer.buffer(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /** Feeds a whole answer, as one read off the socket would hand it over. */
+    private static int feed(ResponseReader reader, Buffer answer) {
+        return reader.feed(answer.getBytes(), 0, answer.length());
+    }
+
     private static String body(ResponseReader reader) {
         return new String(reader.body().bytes(), 0, reader.body().length(), StandardCharsets.US_ASCII);
     }
@@ -37,7 +42,7 @@ class ResponseReaderTest {
         String answer = "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Type: text/plain\r\nContent-Length: " + RANGE.length()
                 + "\r\nETag: \"65f2a1b3-26b8a\"\r\nAccept-Ranges: bytes\r\n\r\n" + RANGE;
 
-        assertEquals(answer.length(), reader.feed(bytes(answer), 0));
+        assertEquals(answer.length(), feed(reader, bytes(answer)));
 
         assertTrue(reader.done());
         assertEquals(200, reader.status());
@@ -52,9 +57,9 @@ class ResponseReaderTest {
         String answer = "HTTP/1.1 200 OK\r\nContent-Length: " + RANGE.length() + "\r\nETag: \"a\"\r\n\r\n" + RANGE;
         for (int split = 1; split < answer.length(); split++) {
             ResponseReader reader = new ResponseReader(CAP);
-            reader.feed(bytes(answer.substring(0, split)), 0);
+            feed(reader, bytes(answer.substring(0, split)));
             assertFalse(reader.done(), "split at " + split);
-            reader.feed(bytes(answer.substring(split)), 0);
+            feed(reader, bytes(answer.substring(split)));
             assertTrue(reader.done(), "split at " + split);
             assertEquals(RANGE, body(reader), "split at " + split);
         }
@@ -75,7 +80,7 @@ class ResponseReaderTest {
                 .appendString("\r\n0\r\nX-Trailer: ignored\r\n\r\n");
         ResponseReader reader = new ResponseReader(CAP);
 
-        assertEquals(answer.length(), reader.feed(answer, 0));
+        assertEquals(answer.length(), feed(reader, answer));
 
         assertTrue(reader.done());
         assertEquals(RANGE, body(reader));
@@ -86,7 +91,7 @@ class ResponseReaderTest {
     @Test
     void anInterimAnswerIsSkippedForTheOneThatFollows() {
         ResponseReader reader = new ResponseReader(CAP);
-        reader.feed(bytes("HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"), 0);
+        feed(reader, bytes("HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"));
 
         assertTrue(reader.done());
         assertEquals(200, reader.status());
@@ -98,7 +103,7 @@ class ResponseReaderTest {
         ResponseReader reader = new ResponseReader(CAP);
         String answer = "HTTP/1.1 304 Not Modified\r\nETag: \"b\"\r\n\r\n";
 
-        assertEquals(answer.length(), reader.feed(bytes(answer + "HTTP/1.1 200"), 0), "the next answer's bytes are left where they are");
+        assertEquals(answer.length(), feed(reader, bytes(answer + "HTTP/1.1 200")), "the next answer's bytes are left where they are");
 
         assertTrue(reader.done());
         assertEquals(304, reader.status());
@@ -109,11 +114,11 @@ class ResponseReaderTest {
     @Test
     void connectionCloseOrHttp10EndsReuse() {
         ResponseReader close = new ResponseReader(CAP);
-        close.feed(bytes("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx"), 0);
+        feed(close, bytes("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx"));
         ResponseReader old = new ResponseReader(CAP);
-        old.feed(bytes("HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx"), 0);
+        feed(old, bytes("HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx"));
         ResponseReader oldKept = new ResponseReader(CAP);
-        oldKept.feed(bytes("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nx"), 0);
+        feed(oldKept, bytes("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nx"));
 
         assertFalse(close.keepAlive());
         assertFalse(old.keepAlive());
@@ -121,9 +126,34 @@ class ResponseReaderTest {
     }
 
     @Test
+    void connectionTokensAndTransferCodingsAreReadAsListsInAnyCase() {
+        ResponseReader listed = new ResponseReader(CAP);
+        feed(listed, bytes("HTTP/1.1 200 OK\r\nConnection: \tTE ,  CLOSE \r\nContent-Length: 1\r\n\r\nx"));
+        ResponseReader kept = new ResponseReader(CAP);
+        feed(kept, bytes("HTTP/1.0 200 OK\r\nconnection: Keep-Alive\r\nContent-Length: 1\r\n\r\nx"));
+        // Only a whole token counts: "closed" is not "close".
+        ResponseReader notClose = new ResponseReader(CAP);
+        feed(notClose, bytes("HTTP/1.1 200 OK\r\nConnection: closed\r\nContent-Length: 1\r\n\r\nx"));
+        ResponseReader codings = new ResponseReader(CAP);
+        int end = feed(codings, bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: identity, Chunked \r\n\r\n1\r\nx\r\n0\r\n\r\n"));
+        // A last coding that is not chunked leaves only the end of the connection to end the body.
+        ResponseReader notChunked = new ResponseReader(CAP);
+        feed(notChunked, bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunkedx\r\n\r\n1\r\nx"));
+
+        assertFalse(listed.keepAlive());
+        assertTrue(kept.keepAlive());
+        assertTrue(notClose.keepAlive());
+        assertTrue(codings.done());
+        assertEquals("x", body(codings));
+        assertFalse(notChunked.done());
+        assertFalse(notChunked.keepAlive());
+        assertTrue(end > 0);
+    }
+
+    @Test
     void aBodyWithoutLengthEndsWithTheConnection() {
         ResponseReader reader = new ResponseReader(CAP);
-        reader.feed(bytes("HTTP/1.1 200 OK\r\n\r\n" + RANGE), 0);
+        feed(reader, bytes("HTTP/1.1 200 OK\r\n\r\n" + RANGE));
         assertFalse(reader.done());
 
         reader.closed();
@@ -136,7 +166,7 @@ class ResponseReaderTest {
     @Test
     void aConnectionClosedBeforeTheDeclaredLengthIsAnError() {
         ResponseReader reader = new ResponseReader(CAP);
-        reader.feed(bytes("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"), 0);
+        feed(reader, bytes("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"));
 
         assertThrows(UpstreamException.class, reader::closed);
     }
@@ -144,7 +174,7 @@ class ResponseReaderTest {
     @Test
     void chunkedBesideAContentLengthIsReadByChunksAndTheConnectionDropped() {
         ResponseReader reader = new ResponseReader(CAP);
-        reader.feed(bytes("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"), 0);
+        feed(reader, bytes("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"));
 
         assertTrue(reader.done());
         assertEquals("abc", body(reader));
@@ -166,10 +196,13 @@ class ResponseReaderTest {
                 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX",
                 "HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 1\r\n\r\nx",
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Encoding: identity\r\nContent-Length: 1\r\n\r\nx",
+                "HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n",
+                "HTTP/1.1 200OK\r\n\r\n",
         };
         for (String answer : answers) {
             ResponseReader reader = new ResponseReader(CAP);
-            assertThrows(UpstreamException.class, () -> reader.feed(bytes(answer), 0), answer);
+            assertThrows(UpstreamException.class, () -> feed(reader, bytes(answer)), answer);
         }
     }
 
@@ -178,27 +211,27 @@ class ResponseReaderTest {
         ResponseReader reader = new ResponseReader(CAP);
         Buffer head = bytes("HTTP/1.1 200 OK\r\nX-Filler: " + "a".repeat(ResponseReader.MAX_HEAD_BYTES) + "\r\n\r\n");
 
-        UpstreamException refused = assertThrows(UpstreamException.class, () -> reader.feed(head, 0));
+        UpstreamException refused = assertThrows(UpstreamException.class, () -> feed(reader, head));
         assertTrue(refused.getMessage().contains("headers are over"), refused.getMessage());
     }
 
     @Test
     void bodiesOverTheCapAreRefusedForEveryStatus() {
         ResponseReader declared = new ResponseReader(16);
-        assertThrows(UpstreamException.class, () -> declared.feed(bytes("HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\n"), 0));
+        assertThrows(UpstreamException.class, () -> feed(declared, bytes("HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\n")));
 
         ResponseReader chunked = new ResponseReader(16);
         assertThrows(UpstreamException.class,
-                () -> chunked.feed(bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n" + "a".repeat(17)), 0));
+                () -> feed(chunked, bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n" + "a".repeat(17))));
 
         ResponseReader error = new ResponseReader(16);
-        assertThrows(UpstreamException.class, () -> error.feed(bytes("HTTP/1.1 503 Busy\r\nContent-Length: 17\r\n\r\n" + "a".repeat(17)), 0));
+        assertThrows(UpstreamException.class, () -> feed(error, bytes("HTTP/1.1 503 Busy\r\nContent-Length: 17\r\n\r\n" + "a".repeat(17))));
     }
 
     @Test
     void anotherStatusIsReadWithItsRetryAfterAndItsBodyDropped() {
         ResponseReader reader = new ResponseReader(CAP);
-        reader.feed(bytes("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 9\r\n\r\nslow down"), 0);
+        feed(reader, bytes("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 9\r\n\r\nslow down"));
 
         assertTrue(reader.done());
         assertEquals(429, reader.status());
@@ -211,11 +244,11 @@ class ResponseReaderTest {
     @Test
     void aResetReaderReadsTheNextAnswerOnTheSameConnection() {
         ResponseReader reader = new ResponseReader(CAP);
-        reader.feed(bytes("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nETag: \"1\"\r\n\r\nx"), 0);
+        feed(reader, bytes("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nETag: \"1\"\r\n\r\nx"));
         reader.reset();
         assertFalse(reader.started());
 
-        reader.feed(bytes("HTTP/1.1 304 Not Modified\r\n\r\n"), 0);
+        feed(reader, bytes("HTTP/1.1 304 Not Modified\r\n\r\n"));
 
         assertTrue(reader.started());
         assertEquals(304, reader.status());
