@@ -1,11 +1,15 @@
 package dev.pwcheck.mirror.sync;
 
+import dev.pwcheck.mirror.store.StoreException;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -13,9 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The HTTP side of {@code mirror sync}: HTTP/1.1 over keep-alive connections (TLS when the upstream is https), gzip
@@ -83,7 +89,7 @@ final class SyncHttp implements Closeable {
         this.maxBytes = maxBytes;
         this.basePath = upstream.getRawPath() == null ? "" : upstream.getRawPath().replaceAll("/+$", "");
         boolean https = "https".equalsIgnoreCase(upstream.getScheme());
-        this.tls = https ? (SSLSocketFactory) SSLSocketFactory.getDefault() : null;
+        this.tls = https ? trustingWhatTheJvmTrusts() : null;
         this.port = upstream.getPort() > 0 ? upstream.getPort() : https ? 443 : 80;
         this.host = upstream.getHost();
         String hostHeader = (host.contains(":") ? "[" + host + "]" : host) + (upstream.getPort() > 0 ? ":" + port : "");
@@ -166,6 +172,23 @@ final class SyncHttp implements Closeable {
             for (SyncConnection connection : connections) {
                 connection.expireIfLate(now, timeout.toNanos(), deadlineNanos);
             }
+        }
+    }
+
+    /**
+     * TLS sockets that trust what the JVM trusts as this sync starts: the {@code javax.net.ssl.trustStore} given
+     * (a private CA), else the JDK's CA certificates. A context of its own, not the JVM's default one, which is made
+     * once and would keep whatever the properties said the first time anything in the process used TLS.
+     */
+    private static SSLSocketFactory trustingWhatTheJvmTrusts() {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init((KeyStore) null);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new StoreException("cannot set up TLS for the upstream: " + e.getMessage(), e);
         }
     }
 

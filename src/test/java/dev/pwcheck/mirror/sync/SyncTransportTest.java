@@ -59,6 +59,9 @@ class SyncTransportTest {
     void aSyncOverTlsTakesGzipFromNginxAndStoresExactlyTheFiles() throws Exception {
         String[] keys = {"javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType"};
         String[] before = new String[keys.length];
+        // The JVM's default TLS context is made once, from the properties of the moment: made here before they are
+        // set (as anything earlier in a process may have), it must not be what the sync trusts.
+        javax.net.ssl.SSLContext.getDefault();
         try (RangeFilesNginx nginx = RangeFilesNginx.serve(64, new RangeFilesNginx.Options(null, null, true))) {
             // The sync trusts what the JVM trusts: an operator behind a private CA gives it -Djavax.net.ssl.trustStore.
             String[] values = {nginx.trustStore().toString(), TestCertificates.PASSWORD, "PKCS12"};
