@@ -291,14 +291,8 @@ final class ResponseReader {
             throw malformed("the answer has a header line without a name and a colon");
         }
         int nameLength = colon - at;
-        int from = colon + 1;
-        while (from < lineEnd && (line[from] == ' ' || line[from] == '\t')) {
-            from++;
-        }
-        int to = lineEnd;
-        while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) {
-            to--;
-        }
+        int from = skipSpace(colon + 1, lineEnd);
+        int to = trimSpace(from, lineEnd);
         if (named(at, nameLength, "content-length")) {
             long value = decimal(from, to);
             if (headLength >= 0 && headLength != value) {
@@ -319,9 +313,7 @@ final class ResponseReader {
             while (last > from && line[last - 1] != ',') {
                 last--;
             }
-            while (last < to && (line[last] == ' ' || line[last] == '\t')) {
-                last++;
-            }
+            last = skipSpace(last, to);
             chunked = to - last == 7 && named(last, 7, "chunked");
         } else if (named(at, nameLength, "retry-after")) {
             retryAfter = ascii(from, to);
@@ -333,14 +325,8 @@ final class ResponseReader {
         int start = from;
         for (int i = from; i <= to; i++) {
             if (i == to || line[i] == ',') {
-                int a = start;
-                int b = i;
-                while (a < b && (line[a] == ' ' || line[a] == '\t')) {
-                    a++;
-                }
-                while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) {
-                    b--;
-                }
+                int a = skipSpace(start, i);
+                int b = trimSpace(a, i);
                 if (b - a == 5 && named(a, 5, "close")) {
                     closeAsked = true;
                 } else if (b - a == 10 && named(a, 10, "keep-alive")) {
@@ -440,6 +426,22 @@ final class ResponseReader {
             }
         }
         return true;
+    }
+
+    /** Where {@code line[from, to)} stops starting with spaces and tabs (optional whitespace, RFC 9110 5.6.3). */
+    private int skipSpace(int from, int to) {
+        while (from < to && (line[from] == ' ' || line[from] == '\t')) {
+            from++;
+        }
+        return from;
+    }
+
+    /** Where {@code line[from, to)} ends without the spaces and tabs it ends with. */
+    private int trimSpace(int from, int to) {
+        while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) {
+            to--;
+        }
+        return to;
     }
 
     /** The decimal digits of {@code line[from, to)}, as a Content-Length is written. */
