@@ -76,9 +76,8 @@ public final class RangeParser {
             int p = pos;
             // Eight digits at a time: read as one little-endian long (digit i in byte i), checked and decoded in its
             // eight lanes at once, and the four bytes they spell stored with one write. Written out here rather than
-            // called: the sync runs this with the JVM's simple compiler, which inlines only tiny methods. A lane v is
-            // in [lo, hi] when v + (0x80 - lo) sets its top bit and v + (0x7F - hi) does not; lanes are reduced to
-            // 0x00..0x7F first so no sum carries into the next lane (a lane with the top bit set is bad anyway).
+            // called: the sync runs this with the JVM's simple compiler, which inlines only tiny methods. Lanes are
+            // judged by range (digitLanes) on 0x00..0x7F, so no sum carries; a lane with the top bit set is bad anyway.
             long badLanes = 0;
             long first = 0;
             for (int w = 0; w < words; w++, p += 8) {
@@ -86,7 +85,7 @@ public final class RangeParser {
                 long ascii = x & ~HIGH_BITS;
                 long lower = ascii | 0x20 * ONES;
                 // Digits are judged as they are, letters folded to lower case (only 'A'..'F' fold onto 'a'..'f').
-                long digit = (ascii + (0x80 - '0') * ONES) & ~(ascii + (0x7F - '9') * ONES);
+                long digit = digitLanes(ascii);
                 long letter = (lower + (0x80 - 'a') * ONES) & ~(lower + (0x7F - 'f') * ONES);
                 badLanes |= ~(digit | letter) | x;
                 // '0'..'9' are their low nibble; letters (bit 6 set) their low nibble plus 9.
@@ -113,13 +112,12 @@ public final class RangeParser {
                 throw malformed();
             }
             records[at + suffixBytes - 1] = (byte) (last << 4);
-            long count;
-            int digits;
+            long count = -1;
+            int digits = 0;
             if (p + Long.BYTES <= length) {
                 // The count the same way: its digits are the lanes before the first that is not one.
                 long x = (long) LITTLE_LONGS.get(body, p);
-                long ascii = x & ~HIGH_BITS;
-                long nonDigit = (~((ascii + (0x80 - '0') * ONES) & ~(ascii + (0x7F - '9') * ONES)) | x) & HIGH_BITS;
+                long nonDigit = (~digitLanes(x & ~HIGH_BITS) | x) & HIGH_BITS;
                 digits = Long.numberOfTrailingZeros(nonDigit) >>> 3;
                 if (digits == 0) {
                     throw malformed();
@@ -131,12 +129,10 @@ public final class RangeParser {
                     v = v * (10 * 256 + 1) >>> 8 & 0x00FF00FF00FF00FFL;
                     v = v * (100 * 65536 + 1) >>> 16 & 0x0000FFFF0000FFFFL;
                     count = v * (10000L * (1L << 32) + 1) >>> 32;
-                } else {
-                    long read = decimal(body, p, length);
-                    count = read >>> 8;
-                    digits = (int) read & 0xFF;
                 }
-            } else {
+            }
+            if (count < 0) {
+                // 8 digits or more, or too near the end of the answer for a long: one digit at a time.
                 long read = decimal(body, p, length);
                 count = read >>> 8;
                 digits = (int) read & 0xFF;
@@ -155,6 +151,7 @@ public final class RangeParser {
                 }
             }
             if (count > 0) {
+                // CompactRange.writeCount's layout, written out: at 36 bytes of bytecode it is one more than C1 inlines.
                 int c = (int) count;
                 records[at + suffixBytes] = (byte) (c >>> 24);
                 records[at + suffixBytes + 1] = (byte) (c >>> 16);
@@ -197,6 +194,14 @@ public final class RangeParser {
             count = count * 10 + d;
         }
         return count > Integer.MAX_VALUE ? -1 : (int) count;
+    }
+
+    /**
+     * The top bit of each lane of {@code ascii} (lanes of 0x00..0x7F) that holds '0'..'9': a lane v is in [lo, hi]
+     * when v + (0x80 - lo) sets its top bit and v + (0x7F - hi) does not, and no sum carries into the next lane.
+     */
+    private static long digitLanes(long ascii) {
+        return (ascii + (0x80 - '0') * ONES) & ~(ascii + (0x7F - '9') * ONES);
     }
 
     /**
