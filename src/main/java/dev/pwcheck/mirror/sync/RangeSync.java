@@ -6,7 +6,6 @@ import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreException;
 import dev.pwcheck.mirror.store.StoreWriter;
 import dev.pwcheck.mirror.store.StoreFormat;
-import dev.pwcheck.range.CompactRange;
 import dev.pwcheck.range.HashMode;
 import dev.pwcheck.range.RangeParser;
 import dev.pwcheck.upstream.UpstreamException;
@@ -232,9 +231,8 @@ public final class RangeSync {
         /** Workers waiting for room to hand a range over; guarded by {@link #handedOver}. */
         int waitingForRoom;
         final CountDownLatch done;
-        /** Opened by a stopping sync: retries waiting out a back-off are then not made. */
+        /** Opened by a stopping sync: no range is taken after it, and retries waiting out a back-off are not made. */
         final CountDownLatch stopped = new CountDownLatch(1);
-        volatile boolean stopping;
         volatile String failure;
         volatile StoreException storeFailure;
 
@@ -244,13 +242,17 @@ public final class RangeSync {
             this.frontier = frontier;
             this.done = new CountDownLatch(workers);
         }
+
+        boolean stopping() {
+            return stopped.getCount() == 0;
+        }
     }
 
     /** A worker: the next range not yet taken, until none is left or the sync stops. */
     private void work(Run run) {
         try (SyncConnection connection = http.connection()) {
             int next;
-            while (!run.stopping && (next = run.issued.getAndIncrement()) < run.todo.length) {
+            while (!run.stopping() && (next = run.issued.getAndIncrement()) < run.todo.length) {
                 fetch(run, connection, run.todo[next]);
             }
         } catch (InterruptedException e) {
@@ -269,7 +271,6 @@ public final class RangeSync {
                 run.failure = failure;
                 run.storeFailure = storeFailure;
             }
-            run.stopping = true;
         }
         // Retries waiting out a back-off are not made: the ranges in them are fetched by the next run.
         run.stopped.countDown();
@@ -286,12 +287,11 @@ public final class RangeSync {
      * to {@link #MAX_HANDED_OVER} ranges wait to be written, and past that a worker waits for room. A kill loses the
      * ranges in flight, those handed over, and those the frontier holds in memory only ({@link #write}).
      */
-    private void keep(Run run, int prefix, Fetched fetched) throws InterruptedException {
-        SyncJournal.Entry entry = new SyncJournal.Entry(fetched.range(), fetched.etag());
+    private void keep(Run run, int prefix, SyncJournal.Entry entry) throws InterruptedException {
         (entry.notModified() ? unchanged : changed).incrementAndGet();
         progress.advance(1);
         synchronized (run.handedOver) {
-            while (run.writing && run.handedOver.size() >= MAX_HANDED_OVER && !run.stopping) {
+            while (run.writing && run.handedOver.size() >= MAX_HANDED_OVER && !run.stopping()) {
                 run.waitingForRoom++;
                 try {
                     run.handedOver.wait();
@@ -353,10 +353,6 @@ public final class RangeSync {
     private record Arrival(int prefix, SyncJournal.Entry entry) {
     }
 
-    /** A range as fetched (null when the upstream answered 304), with the ETag it came with. */
-    private record Fetched(CompactRange range, String etag) {
-    }
-
     /**
      * Fetches one range, trying again as long as it may: a 200 is parsed and validated like any upstream answer, a
      * 304 keeps the stored range, 429 and 5xx and a failed or invalid answer are tried again after a back-off (or the
@@ -369,13 +365,14 @@ public final class RangeSync {
         for (int attempt = 0; ; attempt++) {
             String problem;
             Duration wait = null;
-            Fetched fetched = null;
+            // The range as fetched (no range when the upstream answered 304), with the ETag it came with.
+            SyncJournal.Entry fetched = null;
             try {
                 SyncHttp.Answer answer = connection.get(path, etag);
                 if (answer.status() == 200) {
                     run.parsing.acquire();
                     try {
-                        fetched = new Fetched(parser.parse(answer.body(), answer.length()), answer.etag());
+                        fetched = new SyncJournal.Entry(parser.parse(answer.body(), answer.length()), answer.etag());
                         problem = null;
                     } catch (UpstreamException e) {
                         problem = "an invalid answer (" + e.getMessage() + ")";
@@ -383,7 +380,7 @@ public final class RangeSync {
                         run.parsing.release();
                     }
                 } else if (answer.status() == 304 && etag != null) {
-                    fetched = new Fetched(null, answer.etag() != null ? answer.etag() : etag);
+                    fetched = new SyncJournal.Entry(null, answer.etag() != null ? answer.etag() : etag);
                     problem = null;
                 } else if (answer.status() == 429 || answer.status() >= 500) {
                     problem = "HTTP " + answer.status();
@@ -407,7 +404,7 @@ public final class RangeSync {
                 long capMillis = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(attempt, 16));
                 wait = Duration.ofMillis(ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1));
             }
-            if (run.stopping || run.stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (run.stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                 return;
             }
         }
