@@ -22,6 +22,12 @@ public final class RangeParser {
     private static final VarHandle LITTLE_INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
+    /**
+     * The records are parsed into an array of this thread's (up to this size) and only an exact copy is kept: the
+     * array sized for the most lines an answer could hold was allocated and zeroed for every answer, then copied.
+     */
+    private static final int SCRATCH_KEPT_BYTES = 512 << 10;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 << 10]);
 
     private final HashMode mode;
 
@@ -55,7 +61,7 @@ public final class RangeParser {
         int words = suffixChars / 8;
         // Room for every line the answer can hold (each takes at least suffixChars + 3 bytes but the last) or for
         // maxLines, whichever is less: past maxLines the answer is refused, so the records never outgrow this.
-        byte[] records = new byte[Math.min(estimateLines(length), maxLines) * width];
+        byte[] records = scratch(Math.min(estimateLines(length), maxLines) * width);
         // The last place a line can start and still hold a suffix, a colon and a digit.
         int lastStart = length - suffixChars - 2;
         int stored = 0;
@@ -168,7 +174,21 @@ public final class RangeParser {
             }
             pos = p;
         }
-        return sorted ? CompactRange.ofSorted(mode, records, stored) : CompactRange.of(mode, records, stored);
+        // An exact copy, never the scratch array itself: the next parse on this thread writes over that.
+        byte[] exact = Arrays.copyOf(records, stored * width);
+        return sorted ? CompactRange.ofSorted(mode, exact, stored) : CompactRange.of(mode, exact, stored);
+    }
+
+    private static byte[] scratch(int bytes) {
+        if (bytes > SCRATCH_KEPT_BYTES) {
+            return new byte[bytes];
+        }
+        byte[] scratch = SCRATCH.get();
+        if (scratch.length < bytes) {
+            scratch = new byte[Math.min(SCRATCH_KEPT_BYTES, Math.max(bytes, 2 * scratch.length))];
+            SCRATCH.set(scratch);
+        }
+        return scratch;
     }
 
     /**

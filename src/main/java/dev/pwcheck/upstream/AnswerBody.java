@@ -46,8 +46,16 @@ public interface AnswerBody {
 
     /** @param declaredLength the Content-Length (at most the cap), or -1 when the answer declared none */
     static AnswerBody forEncoding(String contentEncoding, int cap, int declaredLength) {
+        return forEncoding(contentEncoding, cap, declaredLength, null);
+    }
+
+    /**
+     * As {@link #forEncoding(String, int, int)}; a body sent as it is goes into {@code reuse} when that is large
+     * enough (a caller that reads one answer at a time keeps the last body's {@link #bytes()} for the next).
+     */
+    static AnswerBody forEncoding(String contentEncoding, int cap, int declaredLength, byte[] reuse) {
         if (contentEncoding == null || contentEncoding.isBlank() || contentEncoding.trim().equalsIgnoreCase("identity")) {
-            return new PlainBody(cap, declaredLength);
+            return new PlainBody(cap, declaredLength, reuse);
         }
         if (contentEncoding.trim().equalsIgnoreCase("gzip") || contentEncoding.trim().equalsIgnoreCase("x-gzip")) {
             return new GzipBody(cap);
@@ -62,10 +70,11 @@ public interface AnswerBody {
         private byte[] bytes;
         private int length;
 
-        PlainBody(int cap, int declaredLength) {
+        PlainBody(int cap, int declaredLength, byte[] reuse) {
             this.cap = cap;
             // Sized once when the answer says how long it is; the cap still holds whatever it then sends.
-            this.bytes = new byte[declaredLength >= 0 ? Math.max(1, declaredLength) : 16 * 1024];
+            int size = declaredLength >= 0 ? Math.max(1, declaredLength) : 16 * 1024;
+            this.bytes = reuse != null && reuse.length >= size ? reuse : new byte[size];
         }
 
         @Override

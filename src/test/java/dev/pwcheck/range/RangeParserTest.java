@@ -53,6 +53,34 @@ class RangeParserTest {
     }
 
     @Test
+    void aRangeParsedEarlierOnTheSameThreadIsNotChangedByTheNextParse() {
+        CompactRange first = parser.parse(bytes("0000000000000000000000000000000000A:1\r\n1111111111111111111111111111111111B:2"));
+        String before = first.fingerprint();
+
+        CompactRange second = parser.parse(bytes("2222222222222222222222222222222222C:3\r\n3333333333333333333333333333333333D:4"));
+
+        assertEquals(before, first.fingerprint());
+        assertEquals(2, countOf(first, "1111111111111111111111111111111111B"));
+        assertEquals(0, countOf(first, "3333333333333333333333333333333333D"));
+        assertEquals(4, countOf(second, "3333333333333333333333333333333333D"));
+    }
+
+    @Test
+    void answersOfEverySizeReadTheSameWhateverWasParsedBefore() {
+        // Small, then larger than any room kept for records between parses (about 24,000 lines), then small again.
+        for (int lines : new int[] {3, 2_000, 30_000, 5}) {
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < lines; i++) {
+                body.append(String.format("%035X", i)).append(':').append(i + 1).append("\r\n");
+            }
+            CompactRange range = parser.parse(bytes(body.toString()));
+            assertEquals(lines, range.size());
+            assertEquals(1, countOf(range, String.format("%035X", 0)));
+            assertEquals(lines, countOf(range, String.format("%035X", lines - 1)));
+        }
+    }
+
+    @Test
     void anEmptyAnswerIsAnEmptyRange() {
         assertEquals(0, parser.parse(new byte[0]).size());
     }

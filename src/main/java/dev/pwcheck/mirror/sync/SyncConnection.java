@@ -46,7 +46,10 @@ final class SyncConnection implements Closeable {
         this.reader = new ResponseReader(maxBodyBytes);
     }
 
-    /** GETs {@code path}, with {@code If-None-Match: etag} when it is not null, and reads the whole answer. */
+    /**
+     * GETs {@code path}, with {@code If-None-Match: etag} when it is not null, and reads the whole answer. Its body
+     * is read into the array the last answer's was, so it must be used before the next call.
+     */
     SyncHttp.Answer get(String path, String etag) throws SyncHttp.Failure {
         byte[] request = http.request(path, etag);
         try {

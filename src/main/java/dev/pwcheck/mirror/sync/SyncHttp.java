@@ -47,7 +47,7 @@ final class SyncHttp implements Closeable {
 
     /**
      * One answer: its status, its (decoded) body for a 200, the ETag and Retry-After it came with, and the body's
-     * bytes as sent.
+     * bytes as sent. The body's array is the connection's, and holds the next answer once the next request is made.
      */
     record Answer(int status, byte[] body, int length, String etag, String retryAfter, long wireBytes) {
     }

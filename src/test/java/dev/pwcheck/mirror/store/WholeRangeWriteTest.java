@@ -107,6 +107,34 @@ class WholeRangeWriteTest {
     }
 
     @Test
+    void aWholeNtlmRangeWritesTheSameFullStoreAsItsHashesOneByOne() throws IOException {
+        // 27-digit suffixes: a key of 14 bytes, whose copy is not whole 8-byte words.
+        Random random = new Random(7);
+        TreeMap<String, Integer> range = new TreeMap<>();
+        for (int i = 0; i < 300; i++) {
+            range.put(String.format("%027X", new java.math.BigInteger(108, random)),
+                    random.nextInt(10) == 0 ? StoreFormat.MAX_INLINE_COUNT + random.nextInt(100_000) : 1 + random.nextInt(50));
+        }
+        Path expected;
+        try (StoreWriter writer = new StoreWriter(dir.resolve("ntlm-by-hash.pwstore"), HashMode.NTLM, StoreFormat.Kind.FULL, false)) {
+            writer.beginRange(9);
+            range.forEach((suffix, count) -> writer.add(Hex.packSuffix(suffix, 0, 27), 0, count));
+            expected = writer.commit();
+        }
+        StringBuilder text = new StringBuilder();
+        range.forEach((suffix, count) -> text.append(suffix).append(':').append(count).append("\r\n"));
+        Path actual;
+        try (StoreWriter writer = new StoreWriter(dir.resolve("ntlm-by-range.pwstore"), HashMode.NTLM, StoreFormat.Kind.FULL, false)) {
+            writer.beginRange(9);
+            writer.addRange(new RangeParser(HashMode.NTLM, 1 << 20, 10_000).parse(text.toString().getBytes(StandardCharsets.US_ASCII)));
+            actual = writer.commit();
+        }
+        assertSameStore(expected, actual);
+        MirrorStore store = MirrorStore.open(actual, true);
+        range.forEach((suffix, count) -> assertEquals(count, store.count(9, Hex.packSuffix(suffix, 0, 27))));
+    }
+
+    @Test
     void aWholeRangeMergesCompactKeysAsTheHashesOneByOneDo() throws IOException {
         Path expected = byHash(StoreFormat.Kind.COMPACT, "by-hash.pwstore");
         assertSameStore(expected, byRange(StoreFormat.Kind.COMPACT, "by-range.pwstore"));

@@ -10,7 +10,9 @@ import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -253,5 +255,31 @@ class ResponseReaderTest {
         assertTrue(reader.started());
         assertEquals(304, reader.status());
         assertNull(reader.etag(), "nothing of the answer before");
+    }
+
+    @Test
+    void theNextPlainBodyIsReadIntoTheLastOnesArrayAndEndsAtItsOwnLength() {
+        ResponseReader reader = new ResponseReader(CAP);
+        feed(reader, bytes("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabcdef"));
+        byte[] first = reader.body().bytes();
+        reader.reset();
+
+        feed(reader, bytes("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nxyz"));
+
+        assertSame(first, reader.body().bytes(), "no new array for an answer that fits the last one's");
+        assertEquals("xyz", body(reader));
+    }
+
+    @Test
+    void aPlainBodyLargerThanTheLastOneGetsAnArrayOfItsOwn() {
+        ResponseReader reader = new ResponseReader(CAP);
+        feed(reader, bytes("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"));
+        byte[] first = reader.body().bytes();
+        reader.reset();
+
+        feed(reader, bytes("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"));
+
+        assertNotSame(first, reader.body().bytes());
+        assertEquals("0123456789", body(reader));
     }
 }
