@@ -224,9 +224,9 @@ final class SyncJournal implements Closeable {
         ByteBuffer entry = entryBuffer(length);
         entry.putInt(ENTRY_MAGIC_STORED).putInt(prefix).putInt(length).put((byte) tag.length).put(tag)
                 .putInt(written.records()).putInt(written.width()).putInt(written.crc()).putInt(large.length / 2);
-        for (int v : large) {
-            entry.putInt(v);
-        }
+        // In one bulk copy: a range can hold hundreds of large counts, and one put a value was a call each.
+        entry.asIntBuffer().put(large);
+        entry.position(entry.position() + 4 * large.length);
         CRC32C crc = new CRC32C();
         crc.update(entry.duplicate().flip());
         entry.putInt((int) crc.getValue()).flip();

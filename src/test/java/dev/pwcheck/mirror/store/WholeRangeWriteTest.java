@@ -135,6 +135,28 @@ class WholeRangeWriteTest {
     }
 
     @Test
+    void anOverflowTableOfMoreThanAMegabyteReadsBackEveryLargeCount() throws IOException {
+        // 150,000 large counts: 1.2 MB of table, written in more than one piece (as is the 4 MB index).
+        Path file;
+        try (StoreWriter writer = new StoreWriter(dir.resolve("large.pwstore"), HashMode.SHA1)) {
+            for (int prefix = 0; prefix < 150; prefix++) {
+                writer.beginRange(prefix);
+                for (int i = 0; i < 1_000; i++) {
+                    writer.add(Hex.packSuffix(String.format("%035X", i), 0), 0, StoreFormat.MAX_INLINE_COUNT + 1 + prefix * 1_000 + i);
+                }
+            }
+            file = writer.commit();
+        }
+        MirrorStore store = MirrorStore.open(file, true);
+        for (int prefix = 0; prefix < 150; prefix++) {
+            for (int i = 0; i < 1_000; i += 37) {
+                assertEquals(StoreFormat.MAX_INLINE_COUNT + 1 + prefix * 1_000 + i, store.count(prefix, Hex.packSuffix(String.format("%035X", i), 0)));
+            }
+        }
+        assertEquals(StoreFormat.MAX_INLINE_COUNT + 1 + 149_999, store.count(149, Hex.packSuffix(String.format("%035X", 999), 0)));
+    }
+
+    @Test
     void aWholeRangeMergesCompactKeysAsTheHashesOneByOneDo() throws IOException {
         Path expected = byHash(StoreFormat.Kind.COMPACT, "by-hash.pwstore");
         assertSameStore(expected, byRange(StoreFormat.Kind.COMPACT, "by-range.pwstore"));
