@@ -25,7 +25,7 @@ final class ResponseReader {
     private static final int HEAD_PIECE = 512;
     /**
      * The largest body array kept for the next answer: a range answer is about 40-80 KB, and one array a
-     * connection spares the allocation and zeroing of every answer (a fifth of a sync's page faults).
+     * connection spares allocating and zeroing one for every answer (most of what reading a head cost in a sync).
      */
     private static final int KEPT_BODY_BYTES = 1 << 20;
 
