@@ -277,15 +277,7 @@ final class ResponseReader {
                 || lineEnd > 12 && line[12] != ' ') {
             throw malformed("the answer does not start with an HTTP/1.x status line");
         }
-        int code = 0;
-        for (int i = 9; i < 12; i++) {
-            int digit = line[i] - '0';
-            if (digit < 0 || digit > 9) {
-                throw malformed("the answer's status is not three digits");
-            }
-            code = code * 10 + digit;
-        }
-        return code;
+        return (int) decimal(9, 12, "the answer's status is not three digits");
     }
 
     /** One header line, {@code line[at, lineEnd)}: kept when it is one a sync reads. */
@@ -304,7 +296,7 @@ final class ResponseReader {
         int from = skipSpace(colon + 1, lineEnd);
         int to = trimSpace(from, lineEnd);
         if (named(at, nameLength, "content-length")) {
-            long value = decimal(from, to);
+            long value = decimal(from, to, "the answer's Content-Length is not a number");
             if (headLength >= 0 && headLength != value) {
                 throw malformed("the answer has two different Content-Length headers");
             }
@@ -454,16 +446,16 @@ final class ResponseReader {
         return to;
     }
 
-    /** The decimal digits of {@code line[from, to)}, as a Content-Length is written. */
-    private long decimal(int from, int to) {
+    /** The decimal digits of {@code line[from, to)} (a status code, a Content-Length), refused as {@code problem}. */
+    private long decimal(int from, int to, String problem) {
         if (from == to || to - from > 18) {
-            throw malformed("the answer's Content-Length is not a number");
+            throw malformed(problem);
         }
         long value = 0;
         for (int i = from; i < to; i++) {
             int digit = line[i] - '0';
             if (digit < 0 || digit > 9) {
-                throw malformed("the answer's Content-Length is not a number");
+                throw malformed(problem);
             }
             value = value * 10 + digit;
         }
