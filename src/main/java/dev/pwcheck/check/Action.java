@@ -11,13 +11,13 @@ public enum Action {
     /** Login: the password is breached; sign the user in no further and have them choose a new one. */
     REQUIRE_RESET,
     /**
-     * Login with a second factor: the password is breached; let the user complete the second factor, then sign them
-     * out and have them choose a new password (rubygems.org's flow).
+     * Login or API key with a second factor: the password is breached; let the user complete the second factor, then
+     * sign them out (no key is made) and have them choose a new password (rubygems.org's flow).
      */
     RESET_AFTER_MFA,
-    /** Registration or reset: take the password. */
+    /** Registration or reset: take the password; API key: make the key. */
     ACCEPT,
-    /** Registration or reset: refuse the password and ask for another. */
+    /** Registration or reset: refuse the password and ask for another; API key: make no key, have the user reset the password on the web. */
     REJECT;
 
     @JsonValue

@@ -110,10 +110,10 @@ final class CheckRequest {
             return null;
         }
         if (!flow.isTextual()) {
-            throw ProblemException.badRequest("\"flow\" must be a string: login, registration or reset");
+            throw ProblemException.badRequest("\"flow\" must be a string: " + Flow.wireNames());
         }
         return Flow.fromWire(flow.textValue())
-                .orElseThrow(() -> ProblemException.badRequest("\"flow\" must be login, registration or reset"));
+                .orElseThrow(() -> ProblemException.badRequest("\"flow\" must be " + Flow.wireNames()));
     }
 
     private static Sha1Hash hashOf(JsonNode json) {

@@ -12,12 +12,12 @@ record CheckRequestBody(
                 example = "correct horse battery staple") String password,
         @Schema(description = "SHA-1 of the password, 40 hex digits, any case", pattern = "^[0-9A-Fa-f]{40}$",
                 example = "5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8") String sha1,
-        @Schema(description = "The call site; the answer then carries its action", enumeration = { "login", "registration", "reset" })
+        @Schema(description = "The call site; the answer then carries its action", enumeration = { "login", "registration", "reset", "api-key" })
         String flow,
         @Schema(description = "Who the password is for: a password made of these is refused (registration and reset). Never logged,"
                 + " counted, sent upstream or answered back; ignored for a sha1 request") Context context,
         @Schema(description = "Whether the user has a second factor: false applies the flow's single-factor length (15 by default at"
-                + " registration and reset); true answers a breached login reset-after-mfa") Boolean mfa) {
+                + " registration and reset); true answers a breached login or api-key reset-after-mfa") Boolean mfa) {
 
     @Schema(name = "CheckContext")
     record Context(

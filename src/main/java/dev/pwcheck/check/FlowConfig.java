@@ -18,6 +18,9 @@ public interface FlowConfig {
 
     Policy reset();
 
+    /** {@code pwcheck.flows.api-key.*}: a password presented to mint an API key or token outside the browser. */
+    ApiKeyPolicy apiKey();
+
     interface Policy {
         /** Threshold for this flow (at least 1); unset = {@code pwcheck.min-count}. */
         OptionalInt minCount();
@@ -56,9 +59,24 @@ public interface FlowConfig {
         OnBreachedWithMfa onBreachedWithMfa();
     }
 
+    /**
+     * The API-key flow adds the same choice. Unset, a user with a second factor is told {@code reset-after-mfa}: the
+     * caller asks the second factor, refuses the key all the same and forces a reset, so a user who still holds
+     * the account learns why; {@code reject} refuses the key at once, as without MFA.
+     */
+    interface ApiKeyPolicy extends Policy {
+        @WithDefault("reset-after-mfa")
+        ApiKeyOnBreachedWithMfa onBreachedWithMfa();
+    }
+
     enum OnBreachedWithMfa {
         RESET_AFTER_MFA,
         REQUIRE_RESET
+    }
+
+    enum ApiKeyOnBreachedWithMfa {
+        RESET_AFTER_MFA,
+        REJECT
     }
 
     enum OnUnknown {

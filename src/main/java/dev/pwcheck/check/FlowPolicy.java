@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a verdict and the rule's reasons into the action a flow's caller follows, by that flow's threshold, its
@@ -19,7 +21,8 @@ public class FlowPolicy {
     private final Map<Flow, FlowConfig.OnUnknown> onUnknown = new EnumMap<>(Flow.class);
     private final Map<Flow, Map<Action, Counter>> actions = new EnumMap<>(Flow.class);
     private final int defaultMinCount;
-    private final FlowConfig.OnBreachedWithMfa onBreachedWithMfa;
+    /** The flows where a breached password of a user with a second factor answers {@code reset-after-mfa}. */
+    private final Set<Flow> resetAfterMfa = EnumSet.noneOf(Flow.class);
     private final Map<Flow, Map<Reason.Code, Counter>> refusals = new EnumMap<>(Flow.class);
     private final Map<String, Counter> breachedLogins = new java.util.HashMap<>();
 
@@ -28,10 +31,17 @@ public class FlowPolicy {
         configure(Flow.LOGIN, flows.login());
         configure(Flow.REGISTRATION, flows.registration());
         configure(Flow.RESET, flows.reset());
+        configure(Flow.API_KEY, flows.apiKey());
+        if (flows.login().onBreachedWithMfa() == FlowConfig.OnBreachedWithMfa.RESET_AFTER_MFA) {
+            resetAfterMfa.add(Flow.LOGIN);
+        }
+        if (flows.apiKey().onBreachedWithMfa() == FlowConfig.ApiKeyOnBreachedWithMfa.RESET_AFTER_MFA) {
+            resetAfterMfa.add(Flow.API_KEY);
+        }
         for (Flow flow : Flow.values()) {
             Map<Action, Counter> counters = new EnumMap<>(Action.class);
             List<Action> possible = new java.util.ArrayList<>(List.of(flow.proceed(), flow.stop()));
-            if (flow == Flow.LOGIN) {
+            if (flow.mayResetAfterMfa()) {
                 possible.add(Action.RESET_AFTER_MFA);
             }
             for (Action action : possible) {
@@ -52,7 +62,6 @@ public class FlowPolicy {
             }
             refusals.put(flow, byReason);
         }
-        this.onBreachedWithMfa = flows.login().onBreachedWithMfa();
         for (String mfa : new String[] { "true", "false", "unknown" }) {
             breachedLogins.put(mfa, Counter.builder("pwcheck.breached.logins")
                     .description("Logins with a breached password, by whether the user has a second factor (unknown: the request did not say)")
@@ -86,10 +95,11 @@ public class FlowPolicy {
         }
         boolean refusedByRule = reasons.stream().anyMatch(r -> r.code() != Reason.Code.BREACHED);
         Action action;
-        if (verdict == Verdict.BREACHED && flow == Flow.LOGIN) {
-            breachedLogins.get(mfa == null ? "unknown" : mfa.toString()).increment();
-            action = Boolean.TRUE.equals(mfa) && onBreachedWithMfa == FlowConfig.OnBreachedWithMfa.RESET_AFTER_MFA
-                    ? Action.RESET_AFTER_MFA : Action.REQUIRE_RESET;
+        if (verdict == Verdict.BREACHED && flow.mayResetAfterMfa()) {
+            if (flow == Flow.LOGIN) {
+                breachedLogins.get(mfa == null ? "unknown" : mfa.toString()).increment();
+            }
+            action = Boolean.TRUE.equals(mfa) && resetAfterMfa.contains(flow) ? Action.RESET_AFTER_MFA : flow.stop();
         } else {
             boolean stop = verdict == Verdict.BREACHED || refusedByRule
                     || verdict == Verdict.UNKNOWN && onUnknown.get(flow) == FlowConfig.OnUnknown.DENY;

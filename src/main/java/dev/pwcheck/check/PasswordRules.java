@@ -29,6 +29,8 @@ public class PasswordRules {
         limits.put(Flow.LOGIN, limits(Flow.LOGIN, flows.login(), 0, 0, false));
         limits.put(Flow.REGISTRATION, limits(Flow.REGISTRATION, flows.registration(), 8, 15, true));
         limits.put(Flow.RESET, limits(Flow.RESET, flows.reset(), 8, 15, true));
+        // As at login: the password already exists, and only the corpus says whether it must go.
+        limits.put(Flow.API_KEY, limits(Flow.API_KEY, flows.apiKey(), 0, 0, false));
         for (String word : check.contextWords().orElse(List.of())) {
             for (String form : ContextWords.wordsOf(word.trim())) {
                 if (!serviceWords.contains(form)) {

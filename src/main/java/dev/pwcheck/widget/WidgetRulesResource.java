@@ -53,12 +53,12 @@ public class WidgetRulesResource {
             schema = @Schema(implementation = Rules.class),
             examples = @ExampleObject(name = "registration", value = "{\"flow\":\"registration\",\"minLength\":8,\"minLengthSingleFactor\":15,"
                     + "\"maxBytes\":0,\"refuseContextWords\":true,\"serviceWords\":[\"rubygems\"]}")))
-    @APIResponse(responseCode = "400", description = "Not one of the flows login, registration, reset",
+    @APIResponse(responseCode = "400", description = "Not one of the flows login, registration, reset, api-key",
             content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "bad flow", value = ApiDocs.BAD_REQUEST_EXAMPLE)))
     public Response rules(@QueryParam("flow") String flowName) {
         Flow flow = Flow.fromWire(flowName == null ? "registration" : flowName)
-                .orElseThrow(() -> ProblemException.badRequest("\"flow\" must be login, registration or reset"));
+                .orElseThrow(() -> ProblemException.badRequest("\"flow\" must be " + Flow.wireNames()));
         PasswordRules.Limits limits = rules.limits(flow);
         Rules body = new Rules(flow.wire(), limits.minLength(), limits.minLengthSingleFactor(), limits.maxBytes(),
                 limits.refuseContextWords(), rules.serviceWords());

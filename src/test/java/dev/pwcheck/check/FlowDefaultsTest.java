@@ -85,7 +85,7 @@ class FlowDefaultsTest {
         given().contentType(ContentType.JSON).body(Map.of("password", BREACHED, "flow", "signup"))
                 .when().post("/v1/passwords/check")
                 .then().statusCode(400).contentType("application/problem+json")
-                .body("detail", equalTo("\"flow\" must be login, registration or reset"))
+                .body("detail", equalTo("\"flow\" must be login, registration, reset or api-key"))
                 .body(not(containsString(BREACHED)));
     }
 

@@ -8,6 +8,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,11 +24,13 @@ import static dev.pwcheck.support.Hashes.prefix;
 import static dev.pwcheck.support.Hashes.sha1;
 import static dev.pwcheck.support.Hashes.suffix;
 import static dev.pwcheck.support.Metrics.assertCounted;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Per-flow thresholds and answers to unknown, as configured: login needs 100 sightings, reset denies on unknown,
- * registration keeps the defaults (pwcheck.min-count, accept on unknown).
+ * registration keeps the defaults (pwcheck.min-count, accept on unknown); api-key needs 100, denies on unknown and
+ * rejects a breached password even with a second factor.
  */
 @QuarkusTest
 @TestProfile(FlowPolicyTest.Configured.class)
@@ -42,7 +45,9 @@ class FlowPolicyTest {
     public static class Configured implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("pwcheck.flows.login.min-count", "100", "pwcheck.flows.reset.on-unknown", "deny");
+            return Map.of("pwcheck.flows.login.min-count", "100", "pwcheck.flows.reset.on-unknown", "deny",
+                    "pwcheck.flows.api-key.on-unknown", "deny", "pwcheck.flows.api-key.on-breached-with-mfa", "reject",
+                    "pwcheck.flows.api-key.min-count", "100");
         }
     }
 
@@ -106,6 +111,16 @@ class FlowPolicyTest {
     @Test
     void unknownIsRejectedWhereTheFlowIsSetToDeny() {
         expect(UPSTREAM_FAILS, "reset", "unknown", 0, "reject");
+    }
+
+    @Test
+    void theApiKeyFlowTakesItsOwnThresholdAnswerToUnknownAndAnswerToABreachWithMfa() {
+        expect(SEEN_50, "api-key", "clean", 0, "accept");
+        expect(SEEN_500, "api-key", "breached", 500, "reject");
+        expect(UPSTREAM_FAILS, "api-key", "unknown", 0, "reject");
+        given().contentType(ContentType.JSON).body(Map.of("password", SEEN_500, "flow", "api-key", "mfa", true))
+                .when().post("/v1/passwords/check")
+                .then().statusCode(200).body("verdict", equalTo("breached")).body("action", equalTo("reject"));
     }
 
     @Test
