@@ -28,6 +28,9 @@ final class CheckRequest {
     static final String MFA = "mfa";
     static final int MAX_CONTEXT_BYTES = 256;
     private static final List<String> CONTEXT_FIELDS = List.of("username", "email", "name");
+    private static final List<String> FIELDS = List.of(PASSWORD, SHA1, FLOW, CONTEXT, MFA);
+    /** A field name quoted back in a refusal: a plain word. Anything else (long, odd bytes) is described, not quoted. */
+    private static final java.util.regex.Pattern QUOTABLE = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,40}");
 
     /**
      * What a request asks: the hash to look up, the flow it comes from (null when it names none), whether the user
@@ -52,6 +55,12 @@ final class CheckRequest {
         if (!json.isObject()) {
             throw ProblemException.badRequest("the body must be a JSON object");
         }
+        // A typo ("flwo") must not turn the flow's policy off in silence.
+        json.fieldNames().forEachRemaining(field -> {
+            if (!FIELDS.contains(field)) {
+                throw ProblemException.badRequest("unknown field " + quoted(field) + ": the body holds password or sha1, and may hold flow, context and mfa");
+            }
+        });
         // Everything else first: a bad flow, context or mfa must not cost a password hash.
         Flow flow = flowOf(json.get(FLOW));
         JsonNode contextNode = json.get(CONTEXT);
@@ -74,10 +83,15 @@ final class CheckRequest {
         }
         context.fieldNames().forEachRemaining(field -> {
             if (!CONTEXT_FIELDS.contains(field)) {
-                throw ProblemException.badRequest("\"context\" may hold only username, email and name");
+                throw ProblemException.badRequest("unknown field " + quoted("context." + field) + ": \"context\" may hold only username, email and name");
             }
         });
         return new PasswordContext(contextValue(context, "username"), contextValue(context, "email"), contextValue(context, "name"));
+    }
+
+    /** The field's name in quotes when it is a plain word; never a value, and never bytes that could be one. */
+    private static String quoted(String field) {
+        return QUOTABLE.matcher(field).matches() ? "\"" + field + "\"" : "(a name that is not a plain word)";
     }
 
     private static String contextValue(JsonNode context, String field) {

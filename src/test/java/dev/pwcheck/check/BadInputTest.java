@@ -60,6 +60,31 @@ class BadInputTest {
     }
 
     @Test
+    void aTypoedFieldIsRefusedNamingItNotItsValue() {
+        ValidatableResponse typo = postJson("{\"password\":\"" + SECRET + "\",\"flwo\":\"login\"}");
+        isProblem(typo, 400);
+        typo.body("detail", equalTo("unknown field \"flwo\": the body holds password or sha1, and may hold flow, context and mfa"));
+        ValidatableResponse extra = postJson("{\"password\":\"" + SECRET + "\",\"flow\":\"login\",\"extra\":{\"note\":\"" + SECRET + "\"}}");
+        isProblem(extra, 400);
+        extra.body("detail", containsString("unknown field \"extra\""));
+    }
+
+    @Test
+    void anUnknownContextFieldIsRefusedNamingItNotItsValue() {
+        ValidatableResponse response = postJson("{\"password\":\"x\",\"flow\":\"registration\",\"context\":{\"user\":\"" + SECRET + "\"}}");
+        isProblem(response, 400);
+        response.body("detail", equalTo("unknown field \"context.user\": \"context\" may hold only username, email and name"));
+    }
+
+    @Test
+    void aFieldNameThatCouldBeASecretIsNotQuoted() {
+        // A caller that put the password where a key belongs: the name is not echoed.
+        ValidatableResponse response = postJson("{\"password\":\"x\",\"" + SECRET + "\":true}");
+        isProblem(response, 400);
+        response.body("detail", equalTo("unknown field (a name that is not a plain word): the body holds password or sha1, and may hold flow, context and mfa"));
+    }
+
+    @Test
     void passwordAndSha1TogetherAreRefused() {
         isProblem(postJson("{\"password\":\"" + SECRET + "\",\"sha1\":\"5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8\"}"), 400);
     }

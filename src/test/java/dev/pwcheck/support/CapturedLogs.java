@@ -17,6 +17,7 @@ public final class CapturedLogs extends Handler implements AutoCloseable {
     private static final List<String> HARNESS_LOGGERS = List.of("org.apache.http", "wiremock", "com.github.tomakehurst", "org.eclipse.jetty");
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> errors = new CopyOnWriteArrayList<>();
     private final Logger root = Logger.getLogger("");
 
     public static CapturedLogs start() {
@@ -48,6 +49,14 @@ public final class CapturedLogs extends Handler implements AutoCloseable {
             }
         }
         lines.add(line.toString());
+        if (record.getLevel().intValue() >= Level.SEVERE.intValue() || record.getThrown() != null) {
+            errors.add(line.toString());
+        }
+    }
+
+    /** The lines logged at ERROR (or above), and any line carrying an exception: what an on-call alert fires on. */
+    public List<String> errors() {
+        return List.copyOf(errors);
     }
 
     public List<String> lines() {

@@ -47,8 +47,22 @@ final class MappedFile {
             }
             return new MappedFile(file, identityOf(attributes), size, segments);
         } catch (IOException e) {
-            throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
+            throw new StoreException("cannot open " + file + ": " + why(e), e);
         }
+    }
+
+    /** What went wrong, without the path again: the file system's messages are often the path alone. */
+    static String why(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file (mirror sync or mirror import writes it)";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Identity of a file (inode, modification time, size): a changed value means a new store. */

@@ -49,6 +49,26 @@ public class MirrorCommandLineTest {
     }
 
     @Test
+    void verifyingAMissingStoreSaysSoOnceWithoutRepeatingThePath() {
+        Path missing = dir.resolve("nowhere");
+        Run verify = run("verify", "--dir", missing.toString());
+
+        assertEquals(1, verify.status());
+        assertEquals("mirror verify failed: cannot open " + missing.resolve("sha1.pwstore") + ": no such file (mirror sync or mirror import"
+                + " writes it)", verify.err().strip());
+    }
+
+    @Test
+    void helpIsACommandToo() {
+        Run help = run("help");
+        assertEquals(0, help.status(), help.err());
+        assertEquals(run("--help").out(), help.out());
+        Run syncHelp = run("help", "sync");
+        assertEquals(0, syncHelp.status());
+        assertEquals(run("sync", "--help").out(), syncHelp.out());
+    }
+
+    @Test
     void anUnknownOptionIsBadUsageNotIgnored() throws IOException {
         Run bogus = run("import", "--dir", dir.resolve("s").toString(), "--from", input().toString(), "--partial", "--bogus-flag", "yes");
 

@@ -1,0 +1,119 @@
+package dev.pwcheck.problem;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+
+import java.util.Map;
+
+/**
+ * The public port's limits on what a request may be, held before any endpoint or filter sees it, each refused with the
+ * service's problem body: a request line over {@link #MAX_REQUEST_LINE} bytes ({@code 414}), headers over
+ * {@link #MAX_HEADER_BYTES} ({@code 431}), a body over {@link BodySizeLimit#MAX_BODY_BYTES} ({@code 413}): a declared
+ * one refused before a byte is read, an HTTP/1.1 chunked one as soon as it passes the limit; the connection is then
+ * closed and the rest never read. The HTTP layer's own limits are set well above these
+ * ({@code quarkus.http.limits.*}), so that only requests past those get its bare answers.
+ *
+ * <p>Before, anything over the HTTP layer's caps got a bare answer, and a chunked body over 64 KiB made the endpoint
+ * fail reading the cut body, logged at ERROR with a stack trace: anyone could fill the log.
+ */
+@ApplicationScoped
+public class RequestLimits {
+
+    /** Runs before every other route. */
+    static final int ORDER = Integer.MIN_VALUE + 100;
+    /** Method, path and query, and the protocol: a check's is under 100 bytes, a range's under 50. */
+    public static final int MAX_REQUEST_LINE = 4096;
+    /** Every header line's bytes together: a caller's key and a proxy's forwarding headers fit many times over. */
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    private static final Logger LOG = Logger.getLogger(RequestLimits.class);
+
+    void install(@Observes Router router) {
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BodySizeLimit.MAX_BODY_BYTES).setHandleFileUploads(false);
+        router.route().order(ORDER)
+                .handler(context -> {
+                    HttpServerRequest request = context.request();
+                    if (requestLineBytes(request) > MAX_REQUEST_LINE) {
+                        refuse(context, Response.Status.REQUEST_URI_TOO_LONG, "the request line is over " + MAX_REQUEST_LINE + " bytes");
+                    } else if (headerBytes(request) > MAX_HEADER_BYTES) {
+                        refuse(context, Response.Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "the request headers are over " + MAX_HEADER_BYTES + " bytes");
+                    } else if (declaredBytes(request) > BodySizeLimit.MAX_BODY_BYTES) {
+                        refuse(context, Response.Status.REQUEST_ENTITY_TOO_LARGE, BodySizeLimit.tooLarge().problem().detail());
+                    } else if (request.version() != HttpVersion.HTTP_2 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+                        // Read here, up to the limit: the endpoint's own reading of a chunked body past the HTTP layer's cap
+                        // failed with an I/O error. (The endpoint takes the body read here; on HTTP/2 it reads its own.)
+                        bodies.handle(context);
+                    } else {
+                        context.next();
+                    }
+                })
+                .failureHandler(RequestLimits::failed);
+    }
+
+    private static int requestLineBytes(HttpServerRequest request) {
+        return request.method().name().length() + 1 + request.uri().length() + " HTTP/1.1".length();
+    }
+
+    private static int headerBytes(HttpServerRequest request) {
+        int bytes = 0;
+        for (Map.Entry<String, String> header : request.headers()) {
+            bytes += header.getKey().length() + 2 + header.getValue().length() + 2;
+        }
+        return bytes;
+    }
+
+    /** The declared Content-Length, or -1 when there is none (or it is not a number: the endpoint refuses that). */
+    private static long declaredBytes(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return length == null ? -1 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The 413 of the body handler above, and what a cut body fails with once its request was answered. */
+    private static void failed(RoutingContext context) {
+        if (context.response().ended() || context.response().closed()) {
+            // Answered already (a refusal closed the connection under a body still arriving): the late failure has no
+            // one to go to. Not an error of ours, and logging one per request would let anyone fill the log.
+            LOG.debugf("A request failed after its answer was sent: %s", context.failure() == null ? "status " + context.statusCode()
+                    : context.failure().getClass().getName());
+            return;
+        }
+        if (context.statusCode() != 413) {
+            context.next();
+            return;
+        }
+        refuse(context, Response.Status.REQUEST_ENTITY_TOO_LARGE, BodySizeLimit.tooLarge().problem().detail());
+    }
+
+    /**
+     * Answers the problem. On HTTP/1.1 the connection is then closed, so whatever the request still sends is never
+     * read; on HTTP/2 ending the stream is enough, and the connection's other streams go on.
+     */
+    private static void refuse(RoutingContext context, Response.StatusType status, String detail) {
+        String problem = "{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":" + status.getStatusCode()
+                + ",\"detail\":\"" + detail + "\"}";
+        boolean http2 = context.request().version() == HttpVersion.HTTP_2;
+        if (!http2) {
+            context.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        context.response().setStatusCode(status.getStatusCode())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(problem)
+                .onComplete(done -> {
+                    if (!http2) {
+                        context.request().connection().close();
+                    }
+                });
+    }
+}
