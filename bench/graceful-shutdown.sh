@@ -13,7 +13,7 @@ python3 bench/fake_upstream.py --port $fake --passwords "$work/passwords" >"$wor
 sleep 1
 curl -s -X POST "localhost:$fake/control?mode=slow&delay=0.6" >/dev/null   # under the 800 ms read timeout
 
-QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management QUARKUS_REST_CLIENT_HIBP_URL=http://127.0.0.1:$fake \
+QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management PWCHECK_UPSTREAM_URL=http://127.0.0.1:$fake \
   java -jar target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
 service=$!
 for _ in $(seq 50); do curl -sf "localhost:$management/q/health/ready" >/dev/null && break; sleep 0.2; done

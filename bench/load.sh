@@ -37,7 +37,7 @@ open(f"{work}/hashes.txt", "w").write("\n".join(hashes) + "\n")
 PY
 
 python3 bench/fake_upstream.py --port "$UPSTREAM_PORT" --passwords "$WORK/corpus.txt" &
-QUARKUS_HTTP_PORT=$SERVICE_PORT QUARKUS_MANAGEMENT_PORT=$MANAGEMENT_PORT QUARKUS_REST_CLIENT_HIBP_URL=http://127.0.0.1:$UPSTREAM_PORT \
+QUARKUS_HTTP_PORT=$SERVICE_PORT QUARKUS_MANAGEMENT_PORT=$MANAGEMENT_PORT PWCHECK_UPSTREAM_URL=http://127.0.0.1:$UPSTREAM_PORT \
   PWCHECK_RATE_LIMIT_PER_IP_RATE=1000000000 PWCHECK_RATE_LIMIT_PER_IP_BURST=1000000000 \
   java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" >/dev/null && break; sleep 0.2; done

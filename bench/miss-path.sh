@@ -38,7 +38,7 @@ rps() { awk '/^Requests\/sec/ {printf "%.0f", $2}' "$1"; }
 service_run() {
   local name=$1 url=$2 port=18080 management=19080
   shift 2
-  env QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management QUARKUS_REST_CLIENT_HIBP_URL="$url" \
+  env QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management PWCHECK_UPSTREAM_URL="$url" \
     PWCHECK_CACHE_MAX_BYTES=0 PWCHECK_RATE_LIMIT_ENABLED=false "$@" \
     java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > "$WORK/service-$name.log" 2>&1 &
   local pid=$!
@@ -64,7 +64,7 @@ wrk -t2 -c"$CONCURRENCY" -d5s -s bench/range.lua "http://127.0.0.1:$HTTP_PORT" >
 wrk -t2 -c"$CONCURRENCY" -d"$DURATION" --latency -s bench/range.lua "http://127.0.0.1:$HTTP_PORT" > "$WORK/wrk-nginx.txt"
 printf '%-28s %10s %9s %9s %14s %8s\n' "wrk straight to nginx, http" "$(rps "$WORK/wrk-nginx.txt")" "$(pct "$WORK/wrk-nginx.txt" 50%)" "$(pct "$WORK/wrk-nginx.txt" 99%)" - -
 service_run http "http://127.0.0.1:$HTTP_PORT"
-service_run tls-h2-gzip "https://localhost:$TLS_PORT" QUARKUS_REST_CLIENT_HIBP_TRUST_STORE="$WORK/ca.pem" QUARKUS_REST_CLIENT_HIBP_TRUST_STORE_TYPE=PEM
+service_run tls-h2-gzip "https://localhost:$TLS_PORT" PWCHECK_UPSTREAM_TRUST_STORE="$WORK/ca.pem" PWCHECK_UPSTREAM_TRUST_STORE_TYPE=PEM
 ./mvnw -B -q -Pbench test-compile exec:exec -Dbench.main=dev.pwcheck.upstream.SpringCheckerRun \
   -Dbench.args="http://127.0.0.1:$HTTP_PORT/range/ $SECONDS_RUN $CONCURRENCY" 2>/dev/null | grep '^spring-checker' > "$WORK/spring.txt" || true
 awk '{printf "%-28s %10s %9s %9s %14s %8s\n", "Spring Security, http", $3, $5 "ms", $8 "ms", "-", "-"; print "spring failures: " $12 > "/dev/stderr"}' "$WORK/spring.txt"

@@ -22,4 +22,4 @@ PY
 done
 echo "fake upstream on http://127.0.0.1:$port (sample passwords: bench/sample-passwords.txt)" >&2
 
-./mvnw quarkus:dev -Dquarkus.rest-client.hibp.url="http://127.0.0.1:$port" "$@"
+./mvnw quarkus:dev -Dpwcheck.upstream.url="http://127.0.0.1:$port" "$@"

@@ -1,5 +1,8 @@
 package dev.pwcheck.range;
 
+import dev.pwcheck.format.CompactRange;
+import dev.pwcheck.format.RangeParser;
+import dev.pwcheck.format.HashMode;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 

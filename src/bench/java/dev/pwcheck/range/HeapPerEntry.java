@@ -1,5 +1,6 @@
 package dev.pwcheck.range;
 
+import dev.pwcheck.format.CompactRange;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.lang.management.ManagementFactory;

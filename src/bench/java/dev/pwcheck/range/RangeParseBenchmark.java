@@ -1,5 +1,8 @@
 package dev.pwcheck.range;
 
+import dev.pwcheck.format.CompactRange;
+import dev.pwcheck.format.RangeParser;
+import dev.pwcheck.format.HashMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -4,11 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Min;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** The verdict policy. */
+/** The verdict policy: the breach threshold and the service's own context words ({@code pwcheck.deadline} is {@code DeadlineConfig}'s). */
 @ConfigMapping(prefix = "pwcheck")
 public interface CheckConfig {
 
@@ -22,8 +21,4 @@ public interface CheckConfig {
      * compared like the request's context words. Unset: none.
      */
     Optional<List<String>> contextWords();
-
-    /** No check answers later than this: past it the answer is the stale range if one is cached, else unknown. */
-    @WithDefault("2s")
-    Duration deadline();
 }

@@ -1,6 +1,7 @@
 package dev.pwcheck.check;
 
 import dev.pwcheck.problem.BodySizeLimit;
+import dev.pwcheck.range.Source;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -32,7 +33,6 @@ import java.util.List;
 @RateLimited
 public class CheckResource {
 
-    public static final String SOURCE_HEADER = "X-Pwcheck-Source";
 
     private final PasswordChecker checker;
     private final FlowPolicy policy;
@@ -59,10 +59,11 @@ public class CheckResource {
                     @ExampleObject(name = "password", value = "{\"password\":\"correct horse battery staple\"}"),
                     @ExampleObject(name = "sha1", value = "{\"sha1\":\"5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8\"}"),
                     @ExampleObject(name = "login flow", value = "{\"password\":\"P@ssw0rd\",\"flow\":\"login\"}"),
+                    @ExampleObject(name = "api-key flow", value = "{\"password\":\"P@ssw0rd\",\"flow\":\"api-key\",\"mfa\":true}"),
                     @ExampleObject(name = "registration with context", value = "{\"password\":\"G3mcutter!\",\"flow\":\"registration\","
                             + "\"mfa\":false,\"context\":{\"username\":\"gemcutter\",\"email\":\"jane@example.com\"}}") }))
     @APIResponse(responseCode = "200", description = "The verdict",
-            headers = @Header(name = SOURCE_HEADER, description = "cache, upstream, stale, mirror, fallback (the top-N store while the upstream"
+            headers = @Header(name = Source.HEADER, description = "cache, upstream, stale, mirror, fallback (the top-N store while the upstream"
                     + " cannot answer: only with breached) or none (verdict unknown)",
                     schema = @Schema(type = SchemaType.STRING, enumeration = { "cache", "upstream", "stale", "mirror", "fallback", "none" })),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CheckResponse.class),
@@ -71,9 +72,11 @@ public class CheckResource {
                             @ExampleObject(name = "clean", value = "{\"verdict\":\"clean\",\"count\":0}"),
                             @ExampleObject(name = "unknown", value = "{\"verdict\":\"unknown\",\"count\":0}"),
                             @ExampleObject(name = "login flow, breached", value = "{\"verdict\":\"breached\",\"count\":52256,\"action\":\"require-reset\"}"),
+                            @ExampleObject(name = "api-key flow, breached, with MFA", value = "{\"verdict\":\"breached\",\"count\":52256,"
+                                    + "\"action\":\"reset-after-mfa\",\"reasons\":[{\"code\":\"breached\",\"count\":52256}]}"),
                             @ExampleObject(name = "registration, refused by the rule", value = "{\"verdict\":\"clean\",\"count\":0,\"action\":\"reject\","
                                     + "\"reasons\":[{\"code\":\"too-short\",\"min\":15},{\"code\":\"context-word\",\"field\":\"username\"}]}") }))
-    @APIResponse(responseCode = "400", description = "Malformed JSON, not exactly one of password/sha1, wrong types, bad sha1, empty or over-long password, unknown flow,"
+    @APIResponse(responseCode = "400", description = "Malformed JSON, not exactly one of password/sha1, wrong types, bad sha1, empty or over-long password, unknown flow, an unknown field,"
             + " a context that is not an object of username/email/name strings of at most 256 bytes, an mfa that is not a boolean",
             content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "bad sha1", value = ApiDocs.BAD_REQUEST_EXAMPLE)))
@@ -115,7 +118,7 @@ public class CheckResource {
             reasons.addAll(request.ruleReasons());
             Action action = policy.decide(flow, result.verdict(), request.mfa(), reasons);
             return RestResponse.ResponseBuilder.ok(CheckResponse.of(result, action, request.listsReasons() ? reasons : null))
-                    .header(SOURCE_HEADER, result.source().header())
+                    .header(Source.HEADER, result.source().header())
                     .build();
         });
     }

@@ -14,7 +14,8 @@ public record CheckResponse(
         @Schema(description = "breached, clean or unknown", enumeration = { "breached", "clean", "unknown" }) Verdict verdict,
         @Schema(description = "Times seen in breaches; 0 when clean or unknown", example = "3861493") long count,
         @Schema(description = "Only when the request names a flow: what its caller should do (login: allow, require-reset, or with"
-                + " \"mfa\": true reset-after-mfa; registration and reset: accept or reject), considering every reason",
+                + " \"mfa\": true reset-after-mfa; registration and reset: accept or reject; api-key: accept, reject, or with \"mfa\": true"
+                + " reset-after-mfa), considering every reason",
                 enumeration = { "allow", "require-reset", "reset-after-mfa", "accept", "reject" }) Action action,
         @Schema(description = "Why the password is refused or at risk: present when the request carries context or mfa, or when a"
                 + " length or context-word rule refused the password (so answers to earlier requests are unchanged); empty when"

@@ -2,7 +2,10 @@ package dev.pwcheck.check;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.pwcheck.mirror.service.BreachThresholds;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -78,6 +81,18 @@ public class FlowPolicy {
         }
         minCounts.put(flow, minCount);
         onUnknown.put(flow, policy.onUnknown());
+    }
+
+    /** Every flow's threshold and the one without a flow, by key, for the mirror to hold a filter store to. */
+    @Produces
+    @Singleton
+    BreachThresholds thresholds() {
+        Map<String, Integer> byKey = new java.util.LinkedHashMap<>();
+        byKey.put("pwcheck.min-count", defaultMinCount);
+        for (Flow flow : Flow.values()) {
+            byKey.put("pwcheck.flows." + flow.wire() + ".min-count", minCounts.get(flow));
+        }
+        return new BreachThresholds(byKey);
     }
 
     /** The breach threshold for {@code flow}; {@code pwcheck.min-count} when there is no flow. */

@@ -1,4 +1,4 @@
-package dev.pwcheck.range;
+package dev.pwcheck.format;
 
 import dev.pwcheck.hash.Hex;
 
@@ -32,7 +32,7 @@ public final class CompactRange {
     }
 
     /** Bytes of one record for ranges of {@code mode}. */
-    static int entryBytes(HashMode mode) {
+    public static int entryBytes(HashMode mode) {
         return mode.suffixBytes() + Integer.BYTES;
     }
 
@@ -167,8 +167,8 @@ public final class CompactRange {
         }
     }
 
-    /** The records as stored (sorted); the shared cache tier persists exactly these bytes. */
-    byte[] records() {
+    /** The records as stored (sorted; not to be changed): the shared cache tier persists exactly these bytes. */
+    public byte[] records() {
         return entries;
     }
 

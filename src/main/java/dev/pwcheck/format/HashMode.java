@@ -1,4 +1,4 @@
-package dev.pwcheck.range;
+package dev.pwcheck.format;
 
 import java.util.Locale;
 import java.util.Optional;

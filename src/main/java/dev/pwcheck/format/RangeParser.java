@@ -1,8 +1,6 @@
-package dev.pwcheck.range;
+package dev.pwcheck.format;
 
 import dev.pwcheck.hash.Hex;
-import dev.pwcheck.upstream.FailureCause;
-import dev.pwcheck.upstream.UpstreamException;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -40,7 +38,7 @@ public final class RangeParser {
         this.maxLines = maxLines;
     }
 
-    /** @throws UpstreamException MALFORMED or TOO_LARGE */
+    /** @throws RangeFormatException MALFORMED or TOO_LARGE */
     public CompactRange parse(byte[] body) {
         return parse(body, body.length);
     }
@@ -52,7 +50,7 @@ public final class RangeParser {
      */
     public CompactRange parse(byte[] body, int length) {
         if (length > maxBytes) {
-            throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + maxBytes + " bytes");
+            throw new RangeFormatException(RangeFormatException.Kind.TOO_LARGE, "upstream range answer is over " + maxBytes + " bytes");
         }
         int width = CompactRange.entryBytes(mode);
         int suffixChars = mode.suffixChars();
@@ -72,7 +70,7 @@ public final class RangeParser {
         long previousFirst = 0;
         while (pos < length) {
             if (++lines > maxLines) {
-                throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer is over " + maxLines + " lines");
+                throw new RangeFormatException(RangeFormatException.Kind.TOO_LARGE, "upstream range answer is over " + maxLines + " lines");
             }
             int at = stored * width;
             // The suffix (an odd number of digits: the last fills a high nibble), then ':' and at least one digit.
@@ -252,7 +250,7 @@ public final class RangeParser {
         return length / (mode.suffixChars() + 3) + 1;
     }
 
-    private static UpstreamException malformed() {
-        return new UpstreamException(FailureCause.MALFORMED, "upstream range answer is not lines of SUFFIX:COUNT");
+    private static RangeFormatException malformed() {
+        return new RangeFormatException(RangeFormatException.Kind.MALFORMED, "upstream range answer is not lines of SUFFIX:COUNT");
     }
 }

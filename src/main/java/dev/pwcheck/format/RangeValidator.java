@@ -1,4 +1,4 @@
-package dev.pwcheck.range;
+package dev.pwcheck.format;
 
 /**
  * What the upstream said identifies the version of a range it sent: its {@code ETag} and {@code Last-Modified}, kept
@@ -12,7 +12,7 @@ public record RangeValidator(String etag, String lastModified) {
     public static final RangeValidator NONE = new RangeValidator(null, null);
 
     /** Longest value kept; real ETags are a quoted hash (HIBP's are under 40 characters). */
-    static final int MAX_CHARS = 128;
+    public static final int MAX_CHARS = 128;
 
     public static RangeValidator of(String etag, String lastModified) {
         String e = usable(etag);

@@ -1,4 +1,4 @@
-package dev.pwcheck.range;
+package dev.pwcheck.monitoring;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

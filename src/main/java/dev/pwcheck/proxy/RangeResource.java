@@ -1,19 +1,15 @@
 package dev.pwcheck.proxy;
 
-import dev.pwcheck.check.CheckResource;
 import dev.pwcheck.hash.Hex;
 import dev.pwcheck.hash.Sha1Hash;
-import dev.pwcheck.mirror.service.Mirror;
-import dev.pwcheck.mirror.store.MirrorStore;
-import dev.pwcheck.mirror.store.StoreFormat;
+import dev.pwcheck.lookup.LookupOrder;
+import dev.pwcheck.lookup.RangeUnavailableException;
 import dev.pwcheck.problem.Problem;
 import dev.pwcheck.problem.ProblemException;
 import dev.pwcheck.range.CacheConfig;
-import dev.pwcheck.range.HashMode;
-import dev.pwcheck.range.RangeCache;
+import dev.pwcheck.format.HashMode;
 import dev.pwcheck.range.RangeLookup;
 import dev.pwcheck.range.Source;
-import dev.pwcheck.upstream.UpstreamException;
 import dev.pwcheck.security.RateLimited;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -49,14 +45,12 @@ import java.util.Locale;
 @RateLimited
 public class RangeResource {
 
-    private final RangeCache ranges;
-    private final Mirror mirror;
+    private final LookupOrder sources;
     private final String freshCacheControl;
     private final MeterRegistry registry;
 
-    RangeResource(RangeCache ranges, Mirror mirror, CacheConfig cacheConfig, MeterRegistry registry) {
-        this.ranges = ranges;
-        this.mirror = mirror;
+    RangeResource(LookupOrder sources, CacheConfig cacheConfig, MeterRegistry registry) {
+        this.sources = sources;
         this.registry = registry;
         // Browsers and proxies may keep a fresh range as long as we do; the corpus changes slowly.
         this.freshCacheControl = "public, max-age=" + cacheConfig.ttl().toSeconds();
@@ -73,7 +67,7 @@ public class RangeResource {
     @APIResponse(responseCode = "200", description = "SUFFIX:COUNT lines, uppercase, sorted, CRLF-separated",
             headers = {
                     @Header(name = "ETag", description = "Weak validator of the range's content (padded or not)", schema = @Schema(type = SchemaType.STRING)),
-                    @Header(name = CheckResource.SOURCE_HEADER, description = "cache, upstream, stale or mirror", schema = @Schema(type = SchemaType.STRING)) },
+                    @Header(name = Source.HEADER, description = "cache, upstream, stale or mirror", schema = @Schema(type = SchemaType.STRING)) },
             content = @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING),
                     examples = @ExampleObject(name = "range 5BAA6", value = "1E4C9B93F3F0682250B6CF8331B7EE68FD8:3861493\r\n1E4C9B93F3F0682250B6CF8331B7EE68FD9:0")))
     @APIResponse(responseCode = "304", description = "Not modified (If-None-Match matched the ETag)")
@@ -98,42 +92,16 @@ public class RangeResource {
         HashMode hashMode = HashMode.fromWire(mode).orElseThrow(() -> ProblemException.badRequest("mode must be sha1 or ntlm"));
         boolean padded = addPadding != null && "true".equalsIgnoreCase(addPadding.trim());
         String upper = prefix.toUpperCase(Locale.ROOT);
-        RangeLookup mirrored = mirror.lookup(hashMode, upper);
-        if (mirrored != null) {
-            return Uni.createFrom().item(answer(mirrored, padded, ifNoneMatch));
-        }
-        if (mirror.mirrorOnly()) {
-            MirrorStore store = mirror.store(hashMode);
-            String kind = store == null ? null : store.kind() == StoreFormat.Kind.COMPACT
-                    ? "the mirror store is compact (it keeps the first 64 bits of each hash) and cannot serve whole ranges"
-                    : store.kind() == StoreFormat.Kind.FILTER
-                    ? "the mirror store is a filter (it keeps no hashes, only whether one may be in the corpus) and cannot serve ranges"
-                    : null;
-            return Uni.createFrom().item(unavailable(kind != null ? kind : "the mirror does not hold this range (yet)"));
-        }
-        return ranges.lookup(hashMode, upper)
+        return sources.range(hashMode, upper)
                 .map(lookup -> answer(lookup, padded, ifNoneMatch))
-                .onFailure().recoverWithItem(failure -> unavailable(whyUnavailable(failure)));
-    }
-
-    /** Says which of "could not reach" and "reached, but the answer was unusable" happened: they need different fixes. */
-    static String whyUnavailable(Throwable failure) {
-        if (!(failure instanceof UpstreamException upstream)) {
-            return "the range is not cached and the upstream gave no usable answer; try again shortly";
-        }
-        return switch (upstream.failureCause()) {
-            case CONNECT, TIMEOUT -> "the range is not cached and the upstream cannot be reached; try again shortly";
-            case CIRCUIT_OPEN, RECENT_FAILURE, BULKHEAD_FULL ->
-                    "the range is not cached and the upstream is failing, so it is not being asked for now; try again shortly";
-            default -> "the range is not cached and there was no usable answer from the upstream; try again shortly";
-        };
+                .onFailure(RangeUnavailableException.class).recoverWithItem(failure -> unavailable(failure.getMessage()));
     }
 
     private Response unavailable(String detail) {
         count(Source.NONE);
         return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, detail).toResponse())
                 .header(HttpHeaders.RETRY_AFTER, "5")
-                .header(CheckResource.SOURCE_HEADER, Source.NONE.header())
+                .header(Source.HEADER, Source.NONE.header())
                 .build();
     }
 
@@ -148,7 +116,7 @@ public class RangeResource {
         return response.header(HttpHeaders.ETAG, etag)
                 .header(HttpHeaders.CACHE_CONTROL, cacheControl)
                 .header(HttpHeaders.VARY, "Add-Padding")
-                .header(CheckResource.SOURCE_HEADER, lookup.source().header())
+                .header(Source.HEADER, lookup.source().header())
                 .build();
     }
 

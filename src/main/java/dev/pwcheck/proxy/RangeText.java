@@ -1,6 +1,6 @@
 package dev.pwcheck.proxy;
 
-import dev.pwcheck.range.CompactRange;
+import dev.pwcheck.format.CompactRange;
 
 import java.security.SecureRandom;
 import java.util.Arrays;

@@ -1,5 +1,8 @@
 package dev.pwcheck.range;
 
+import dev.pwcheck.format.RangeValidator;
+import dev.pwcheck.format.CompactRange;
+import dev.pwcheck.format.HashMode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;

@@ -1,5 +1,9 @@
 package dev.pwcheck.range;
 
+import dev.pwcheck.monitoring.ThrottledWarning;
+import dev.pwcheck.format.RangeValidator;
+import dev.pwcheck.format.CompactRange;
+import dev.pwcheck.format.HashMode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;

@@ -17,6 +17,9 @@ public enum Source {
     /** No range: the verdict is unknown. */
     NONE;
 
+    /** The response header that carries the source, on checks and on {@code /range}. */
+    public static final String HEADER = "X-Pwcheck-Source";
+
     public String header() {
         return name().toLowerCase(Locale.ROOT);
     }

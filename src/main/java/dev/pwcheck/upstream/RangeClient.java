@@ -8,15 +8,14 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.TypedGuard;
-import dev.pwcheck.range.CompactRange;
-import dev.pwcheck.range.HashMode;
-import dev.pwcheck.range.RangeParser;
-import dev.pwcheck.range.RangeValidator;
-import dev.pwcheck.range.ThrottledWarning;
+import dev.pwcheck.format.CompactRange;
+import dev.pwcheck.format.HashMode;
+import dev.pwcheck.format.RangeParser;
+import dev.pwcheck.format.RangeValidator;
+import dev.pwcheck.monitoring.ThrottledWarning;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -62,7 +61,7 @@ public class RangeClient {
     private final AtomicReference<CircuitBreakerState> breakerState = new AtomicReference<>(CircuitBreakerState.CLOSED);
     private final ThrottledWarning failureWarning = new ThrottledWarning(Duration.ofSeconds(10));
 
-    RangeClient(UpstreamHttp http, UpstreamConfig config, @ConfigProperty(name = "pwcheck.deadline", defaultValue = "2s") Duration deadline,
+    RangeClient(UpstreamHttp http, UpstreamConfig config, DeadlineConfig deadline,
             MeterRegistry registry) {
         this.http = http;
         this.config = config;
@@ -88,7 +87,7 @@ public class RangeClient {
         registry.find("pwcheck.upstream.circuit.state").gauges().forEach(registry::remove);
         Gauge.builder("pwcheck.upstream.circuit.state", breakerState, s -> s.get().ordinal())
                 .description("Circuit breaker state: 0 closed, 1 open, 2 half-open").strongReference(true).register(registry);
-        this.guard = buildGuard(config, deadline);
+        this.guard = buildGuard(config, deadline.deadline());
     }
 
     private TypedGuard<Uni<RangeFetch>> buildGuard(UpstreamConfig config, Duration deadline) {

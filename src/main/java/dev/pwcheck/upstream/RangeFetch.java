@@ -1,7 +1,7 @@
 package dev.pwcheck.upstream;
 
-import dev.pwcheck.range.CompactRange;
-import dev.pwcheck.range.RangeValidator;
+import dev.pwcheck.format.CompactRange;
+import dev.pwcheck.format.RangeValidator;
 
 /**
  * What one upstream fetch gave: a new validated range with its validator, or (to a conditional request) word that the

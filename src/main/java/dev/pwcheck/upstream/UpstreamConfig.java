@@ -6,13 +6,33 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * How we talk to the HIBP range API. The base URL, connect and read timeouts and trust store are the
- * {@code quarkus.rest-client.hibp.*} keys ({@link UpstreamEndpoint}).
+ * How we talk to the HIBP range API, for the service and for {@code mirror sync} alike. Where it is ({@code url}, the
+ * timeouts, the trust store) has no default here: {@link UpstreamTarget} reads these keys, else their old names
+ * ({@code quarkus.rest-client.hibp.*}), else its defaults, and says at start-up which it used.
  */
 @ConfigMapping(prefix = "pwcheck.upstream")
 public interface UpstreamConfig {
+
+    /** Base URL of the range API; ranges are at {@code {url}/range/{PREFIX}}. Unset: https://api.pwnedpasswords.com. */
+    Optional<String> url();
+
+    /** TCP (and TLS) connect timeout, a duration such as {@code 300ms}. Unset: 300 ms. */
+    Optional<Duration> connectTimeout();
+
+    /** Longest silence while an answer arrives, a duration such as {@code 800ms}. Unset: 800 ms. */
+    Optional<Duration> readTimeout();
+
+    /** Trust store for an https upstream behind a private CA: a file, or {@code classpath:} and a resource. Unset: the JDK's CAs. */
+    Optional<String> trustStore();
+
+    /** Its password (JKS, PKCS12). */
+    Optional<String> trustStorePassword();
+
+    /** {@code JKS}, {@code PKCS12} or {@code PEM}. Unset: by extension ({@code .jks}, {@code .pem}/{@code .crt}, else PKCS12). */
+    Optional<String> trustStoreType();
 
     /** Budget for one upstream request (connect + whole answer); a slower attempt fails as a timeout. */
     @WithDefault("1s")

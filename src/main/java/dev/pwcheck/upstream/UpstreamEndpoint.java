@@ -4,8 +4,10 @@ import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.PfxOptions;
 import io.vertx.core.net.TrustOptions;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.time.Duration;
@@ -13,42 +15,27 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where the upstream is and how to reach it, from the {@code quarkus.rest-client.hibp.*} keys operators already set
- * (the base URL, connect and read timeouts, and a trust store for an upstream behind a private CA), so those keys
- * keep their meaning whichever HTTP client carries the requests.
+ * The service's view of {@link UpstreamTarget}: the host, port and path requests go to, the timeouts, and the trust
+ * store as Vert.x reads it. Says at start-up where requests go and which keys said so.
  */
+@Startup
 @ApplicationScoped
 public class UpstreamEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(UpstreamEndpoint.class);
 
     private final URI base;
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Optional<TrustOptions> trust;
 
-    UpstreamEndpoint(@ConfigProperty(name = "quarkus.rest-client.hibp.url") String url,
-            @ConfigProperty(name = "quarkus.rest-client.hibp.connect-timeout", defaultValue = "300") long connectTimeoutMillis,
-            @ConfigProperty(name = "quarkus.rest-client.hibp.read-timeout", defaultValue = "800") long readTimeoutMillis,
-            @ConfigProperty(name = "quarkus.rest-client.hibp.trust-store") Optional<String> trustStore,
-            @ConfigProperty(name = "quarkus.rest-client.hibp.trust-store-password") Optional<String> trustStorePassword,
-            @ConfigProperty(name = "quarkus.rest-client.hibp.trust-store-type") Optional<String> trustStoreType) {
-        this.base = parse(url);
-        this.connectTimeout = Duration.ofMillis(connectTimeoutMillis);
-        this.readTimeout = Duration.ofMillis(readTimeoutMillis);
-        this.trust = trustStore.map(path -> trustOptions(path, trustStorePassword.orElse(null), trustStoreType.orElse(null)));
-    }
-
-    private static URI parse(String url) {
-        URI uri;
-        try {
-            uri = URI.create(url.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("quarkus.rest-client.hibp.url is not a URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new IllegalArgumentException("quarkus.rest-client.hibp.url must be an http:// or https:// URL with a host");
-        }
-        return uri;
+    UpstreamEndpoint(UpstreamConfig config, Config all) {
+        UpstreamTarget target = UpstreamTarget.of(config, all);
+        this.base = target.base();
+        this.connectTimeout = target.connectTimeout();
+        this.readTimeout = target.readTimeout();
+        this.trust = target.trust().map(store -> trustOptions(store.path(), store.password(), store.type()));
+        LOG.info(target.describe());
     }
 
     /**
@@ -62,7 +49,7 @@ public class UpstreamEndpoint {
             case "JKS" -> new JksOptions().setPath(file).setPassword(password);
             case "PKCS12", "P12", "PFX" -> new PfxOptions().setPath(file).setPassword(password);
             case "PEM" -> new PemTrustOptions().addCertPath(file);
-            default -> throw new IllegalArgumentException("quarkus.rest-client.hibp.trust-store-type must be JKS, PKCS12 or PEM");
+            default -> throw new IllegalArgumentException("pwcheck.upstream.trust-store-type must be JKS, PKCS12 or PEM");
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.pwcheck.upstream;
 
+import dev.pwcheck.format.RangeFormatException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -51,6 +52,10 @@ public final class UpstreamException extends RuntimeException {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof UpstreamException upstream) {
                 return upstream;
+            }
+            if (t instanceof RangeFormatException format) {
+                return new UpstreamException(format.kind() == RangeFormatException.Kind.TOO_LARGE ? FailureCause.TOO_LARGE : FailureCause.MALFORMED,
+                        format.getMessage());
             }
             String name = t.getClass().getSimpleName();
             if (name.equals("CircuitBreakerOpenException")) {

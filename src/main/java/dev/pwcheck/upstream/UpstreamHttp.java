@@ -1,7 +1,7 @@
 package dev.pwcheck.upstream;
 
-import dev.pwcheck.range.HashMode;
-import dev.pwcheck.range.RangeValidator;
+import dev.pwcheck.format.HashMode;
+import dev.pwcheck.format.RangeValidator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;

@@ -27,10 +27,10 @@ class OpenApiTest {
     @Test
     void theCheckRequestHasExamplesOfEachForm() {
         Map<String, Object> examples = doc.getMap("paths.'/v1/passwords/check'.post.requestBody.content.'application/json'.examples");
-        assertEquals(List.of("password", "sha1", "login flow", "registration with context").stream().sorted().toList(),
+        assertEquals(List.of("password", "sha1", "login flow", "api-key flow", "registration with context").stream().sorted().toList(),
                 examples.keySet().stream().sorted().toList());
         assertEquals("#/components/schemas/CheckRequest", doc.getString("paths.'/v1/passwords/check'.post.requestBody.content.'application/json'.schema.$ref"));
-        assertNotNull(doc.get("components.schemas.CheckRequest.properties.flow"));
+        assertEquals(List.of("login", "registration", "reset", "api-key"), doc.getList("components.schemas.CheckRequest.properties.flow.enum"));
         assertNotNull(doc.get("components.schemas.CheckRequest.properties.context"));
         assertNotNull(doc.get("components.schemas.CheckRequest.properties.mfa"));
         assertNotNull(doc.get("components.schemas.CheckResponse.properties.reasons"));

@@ -1,5 +1,6 @@
 package dev.pwcheck.check;
 
+import dev.pwcheck.range.Source;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.pwcheck.support.FakeUpstream;
@@ -69,7 +70,7 @@ class CheckEndpointTest {
 
         check(Map.of("password", "password")).statusCode(200)
                 .contentType(ContentType.JSON)
-                .header(CheckResource.SOURCE_HEADER, "upstream")
+                .header(Source.HEADER, "upstream")
                 .body("verdict", equalTo("breached"))
                 .body("count", equalTo(3861493));
     }
@@ -148,9 +149,9 @@ class CheckEndpointTest {
     void aSecondCheckInTheSamePrefixIsAnsweredFromTheCache() {
         serveRange("5BAA6", rangeBody("003D68EB55068C33ACE09247EE4C639306B:3", "1E4C9B93F3F0682250B6CF8331B7EE68FD8:3861493"));
 
-        check(Map.of("password", "password")).statusCode(200).header(CheckResource.SOURCE_HEADER, "upstream");
+        check(Map.of("password", "password")).statusCode(200).header(Source.HEADER, "upstream");
         check(Map.of("sha1", "5BAA6003D68EB55068C33ACE09247EE4C639306B")).statusCode(200)
-                .header(CheckResource.SOURCE_HEADER, "cache")
+                .header(Source.HEADER, "cache")
                 .body("verdict", equalTo("breached"))
                 .body("count", equalTo(3));
 

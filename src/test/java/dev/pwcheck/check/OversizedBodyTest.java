@@ -1,5 +1,6 @@
 package dev.pwcheck.check;
 
+import dev.pwcheck.range.Source;
 import dev.pwcheck.support.EndlessUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,7 +21,7 @@ class OversizedBodyTest {
     @Test
     void aChunkedBodyOverTheCapIsRejectedWithoutReadingItAll() throws Exception {
         checkPassword("endless-body").time(lessThan(10_000L), TimeUnit.MILLISECONDS)
-                .header(CheckResource.SOURCE_HEADER, "none").body("verdict", equalTo("unknown"));
+                .header(Source.HEADER, "none").body("verdict", equalTo("unknown"));
         Thread.sleep(300); // let the fake notice the closed connection
         long written = EndlessUpstream.WRITTEN.get();
         // 2 MiB read plus what the loopback socket buffers held when the client hung up; far from the 64 MiB offered.

@@ -1,5 +1,6 @@
 package dev.pwcheck.check;
 
+import dev.pwcheck.range.Source;
 import static dev.pwcheck.support.Checks.checkSha1;
 import static dev.pwcheck.support.Checks.checkPassword;
 import dev.pwcheck.support.Metrics;
@@ -27,7 +28,7 @@ class UnreachableUpstreamTest {
         public Map<String, String> getConfigOverrides() {
             try (ServerSocket socket = new ServerSocket(0)) {
                 // The port was free a moment ago and nothing of ours listens on it after this socket closes.
-                return Map.of("quarkus.rest-client.hibp.url", "http://127.0.0.1:" + socket.getLocalPort());
+                return Map.of("pwcheck.upstream.url", "http://127.0.0.1:" + socket.getLocalPort());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -38,7 +39,7 @@ class UnreachableUpstreamTest {
     void connectionRefusedIsUnknown() {
         checkPassword("password")
                 .time(lessThan(10_000L), TimeUnit.MILLISECONDS)
-                .header(CheckResource.SOURCE_HEADER, "none")
+                .header(Source.HEADER, "none")
                 .body("verdict", equalTo("unknown"))
                 .body("count", equalTo(0));
     }

@@ -1,5 +1,6 @@
 package dev.pwcheck.check;
 
+import dev.pwcheck.range.Source;
 import static dev.pwcheck.support.Checks.checkPassword;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -57,7 +58,7 @@ class UpstreamFailureTest {
         checkPassword(PASSWORD)
                 // Source none is the outcome; the bound only catches a hang, with room for a busy machine.
                 .time(lessThan(10_000L), TimeUnit.MILLISECONDS)
-                .header(CheckResource.SOURCE_HEADER, "none")
+                .header(Source.HEADER, "none")
                 .body("verdict", equalTo("unknown"))
                 .body("count", equalTo(0));
 
@@ -66,7 +67,7 @@ class UpstreamFailureTest {
         upstream.resetAll();
         upstream.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody(rangeBody(line(suffix(HASH), 9)))));
         checkPassword(PASSWORD)
-                .header(CheckResource.SOURCE_HEADER, "upstream")
+                .header(Source.HEADER, "upstream")
                 .body("verdict", equalTo("breached"))
                 .body("count", equalTo(9));
         upstream.verify(1, getRequestedFor(urlEqualTo(PATH)));

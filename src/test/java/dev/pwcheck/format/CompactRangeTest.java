@@ -1,4 +1,4 @@
-package dev.pwcheck.range;
+package dev.pwcheck.format;
 
 import dev.pwcheck.hash.Hex;
 import org.junit.jupiter.api.Test;

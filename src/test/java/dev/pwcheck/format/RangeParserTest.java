@@ -1,7 +1,7 @@
-package dev.pwcheck.range;
+package dev.pwcheck.format;
 
-import dev.pwcheck.upstream.FailureCause;
-import dev.pwcheck.upstream.UpstreamException;
+
+
 import dev.pwcheck.hash.Hex;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +22,8 @@ class RangeParserTest {
         return range.count(Hex.packSuffix(suffix, 0));
     }
 
-    private FailureCause failureOf(RangeParser p, String body) {
-        return assertThrows(UpstreamException.class, () -> p.parse(bytes(body))).failureCause();
+    private RangeFormatException.Kind failureOf(RangeParser p, String body) {
+        return assertThrows(RangeFormatException.class, () -> p.parse(bytes(body))).kind();
     }
 
     @Test
@@ -39,9 +39,9 @@ class RangeParserTest {
     void aLastLineMayEndInACarriageReturnOrANewlineButACarriageReturnAloneEndsNoLine() {
         assertEquals(2, parser.parse(bytes("0000000000000000000000000000000000A:1\r\n1111111111111111111111111111111111B:2\r")).size());
         assertEquals(2, parser.parse(bytes("0000000000000000000000000000000000A:1\n1111111111111111111111111111111111B:2\n")).size());
-        assertEquals(FailureCause.MALFORMED,
+        assertEquals(RangeFormatException.Kind.MALFORMED,
                 failureOf(parser, "0000000000000000000000000000000000A:1\r1111111111111111111111111111111111B:2"));
-        assertEquals(FailureCause.MALFORMED, failureOf(parser, "0000000000000000000000000000000000A:1\n\n"));
+        assertEquals(RangeFormatException.Kind.MALFORMED, failureOf(parser, "0000000000000000000000000000000000A:1\n\n"));
         assertEquals(7, countOf(parser.parse(bytes("0000000000000000000000000000000000A:0000000007")), "0000000000000000000000000000000000A"));
     }
 
@@ -94,7 +94,7 @@ class RangeParserTest {
                 "0000000000000000000000000000000000A:-1", "0000000000000000000000000000000000A:1 ", " 0000000000000000000000000000000000A:1",
                 "0000000000000000000000000000000000A:1x", "0000000000000000000000000000000000A;1", "",
                 "0000000000000000000000000000000000A:99999999999", "0000000000000000000000000000000000A:2147483648" }) {
-            assertEquals(FailureCause.MALFORMED, failureOf(parser, good + bad + "\r\n" + good), bad);
+            assertEquals(RangeFormatException.Kind.MALFORMED, failureOf(parser, good + bad + "\r\n" + good), bad);
         }
     }
 
@@ -107,13 +107,13 @@ class RangeParserTest {
     @Test
     void anAnswerOverTheByteCapIsTooLarge() {
         RangeParser small = new RangeParser(HashMode.SHA1, 1024, 100_000);
-        assertEquals(FailureCause.TOO_LARGE, failureOf(small, "0000000000000000000000000000000000A:1\n".repeat(30)));
+        assertEquals(RangeFormatException.Kind.TOO_LARGE, failureOf(small, "0000000000000000000000000000000000A:1\n".repeat(30)));
     }
 
     @Test
     void anAnswerOverTheLineCapIsTooLarge() {
         RangeParser fewLines = new RangeParser(HashMode.SHA1, 2 * 1024 * 1024, 10);
-        assertEquals(FailureCause.TOO_LARGE, failureOf(fewLines, "0000000000000000000000000000000000A:1\n".repeat(11)));
+        assertEquals(RangeFormatException.Kind.TOO_LARGE, failureOf(fewLines, "0000000000000000000000000000000000A:1\n".repeat(11)));
         assertEquals(1, fewLines.parse(bytes("0000000000000000000000000000000000A:1\n".repeat(10))).size());
     }
 
@@ -138,7 +138,7 @@ class RangeParserTest {
             for (int i = 0; i < 11; i++) {
                 over.append(String.format("%0" + chars + "X", i)).append(":1\n");
             }
-            assertThrows(UpstreamException.class, () -> new RangeParser(mode, 1 << 20, 10).parse(over.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            assertThrows(RangeFormatException.class, () -> new RangeParser(mode, 1 << 20, 10).parse(over.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         }
     }
 
@@ -153,8 +153,8 @@ class RangeParserTest {
         range.appendSuffix(0, first);
         assertEquals("0000000000000000000000000A1", first.toString());
         // A SHA-1 line in an NTLM answer (or the reverse) is malformed, not silently misread.
-        assertEquals(FailureCause.MALFORMED, failureOf(ntlm, "0000000000000000000000000000000000A:1"));
-        assertEquals(FailureCause.MALFORMED, failureOf(parser, "0000000000000000000000000A1:5"));
+        assertEquals(RangeFormatException.Kind.MALFORMED, failureOf(ntlm, "0000000000000000000000000000000000A:1"));
+        assertEquals(RangeFormatException.Kind.MALFORMED, failureOf(parser, "0000000000000000000000000A1:5"));
     }
 
     @Test
@@ -202,7 +202,7 @@ class RangeParserTest {
             StringBuilder out = new StringBuilder();
             range.appendSuffix(0, out);
             return out + ":" + range.countAt(0);
-        } catch (UpstreamException e) {
+        } catch (RangeFormatException e) {
             return "malformed";
         }
     }

@@ -47,10 +47,10 @@ class MonitoringIT {
     static final Path WORK = Path.of("target", "monitoring-it").toAbsolutePath();
     static final String KEY = "monitoring-it-caller-key-0123456789";
     /** Breached checks sent per flow ("none": no flow named); each flow uses its own password. */
-    static final Map<String, Integer> BREACHED = new TreeMap<>(Map.of("login", 3, "registration", 2, "reset", 1, "none", 1));
+    static final Map<String, Integer> BREACHED = new TreeMap<>(Map.of("login", 3, "registration", 2, "reset", 1, "api-key", 2, "none", 1));
     static final String MIRRORED = "held by the mirror store";
     /** The check without a flow is answered by the mirror store; the others by the upstream, then the cache. */
-    static final Map<String, String> PASSWORDS = Map.of("login", "password", "registration", "123456", "reset", "qwerty", "none", MIRRORED);
+    static final Map<String, String> PASSWORDS = Map.of("login", "password", "registration", "123456", "reset", "qwerty", "api-key", "letmein", "none", MIRRORED);
     static final String CLEAN = "a passphrase nobody ever used";
     static final String UNKNOWN = "its range cannot be fetched";
 
@@ -135,7 +135,7 @@ class MonitoringIT {
             shown.put(series.path("metric").path("flow").asText(), (int) Math.round(Double.parseDouble(series.path("value").get(1).asText())));
         }
         assertEquals(BREACHED, shown, "the panel shows exactly the breached checks sent, per flow");
-        assertEquals(2.0 / 11, value(prom, "pwcheck:unknown_share:ratio_rate5m"), 0.02, "2 unknown of 11 checks");
+        assertEquals(2.0 / 13, value(prom, "pwcheck:unknown_share:ratio_rate5m"), 0.02, "2 unknown of 13 checks");
 
         screenshot(prom);
     }
@@ -167,14 +167,14 @@ class MonitoringIT {
         Map<String, String> env = builder.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management));
-        env.put("QUARKUS_REST_CLIENT_HIBP_URL", upstream.baseUrl());
+        env.put("PWCHECK_UPSTREAM_URL", upstream.baseUrl());
         env.put("PWCHECK_SOURCE", "mirror-then-upstream");
         env.put("PWCHECK_MIRROR_DIR", mirror.toString());
         env.put("PWCHECK_AUTH_API_KEY_HASHES", "registry:" + sha256(KEY));
         env.put("PWCHECK_RATE_LIMIT_PER_IP_RATE", "1");
         env.put("PWCHECK_RATE_LIMIT_PER_IP_BURST", "2");
         // Unknowns here are the upstream's 503s, not a slow first call on a busy machine.
-        env.put("QUARKUS_REST_CLIENT_HIBP_READ_TIMEOUT", "8000");
+        env.put("PWCHECK_UPSTREAM_READ_TIMEOUT", "8000ms");
         env.put("PWCHECK_UPSTREAM_FIRST_BYTE_TIMEOUT", "8s");
         env.put("PWCHECK_UPSTREAM_TIMEOUT", "9s");
         env.put("PWCHECK_DEADLINE", "10s");

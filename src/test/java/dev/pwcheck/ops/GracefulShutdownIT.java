@@ -57,8 +57,8 @@ class GracefulShutdownIT {
         // This test is about shutdown, not timeouts: on a loaded machine a cold first upstream call must not turn
         // the in-flight check into an 'unknown' by the production deadline.
         service = PackagedService.start(Map.of(
-                "QUARKUS_REST_CLIENT_HIBP_URL", upstream.baseUrl(),
-                "QUARKUS_REST_CLIENT_HIBP_READ_TIMEOUT", "8000",
+                "PWCHECK_UPSTREAM_URL", upstream.baseUrl(),
+                "PWCHECK_UPSTREAM_READ_TIMEOUT", "8000ms",
                 "PWCHECK_UPSTREAM_FIRST_BYTE_TIMEOUT", "8s",
                 "PWCHECK_UPSTREAM_TIMEOUT", "9s",
                 "PWCHECK_DEADLINE", "10s"));

@@ -1,5 +1,6 @@
 package dev.pwcheck.range;
 
+import dev.pwcheck.range.Source;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.pwcheck.check.CheckResource;
 import dev.pwcheck.support.AdjustableTicker;
@@ -100,44 +101,44 @@ class RangeCacheTest {
     @Test
     void aRangeIsServedFromTheCacheUntilItsTtlThenFetchedAgain() {
         serveHealthy(3);
-        checkSha1(HASH).header(CheckResource.SOURCE_HEADER, "upstream");
+        checkSha1(HASH).header(Source.HEADER, "upstream");
         ticker.advance(Duration.ofHours(23));
-        checkSha1(HASH).header(CheckResource.SOURCE_HEADER, "cache").body("count", equalTo(3));
+        checkSha1(HASH).header(Source.HEADER, "cache").body("count", equalTo(3));
         upstream.verify(1, getRequestedFor(urlEqualTo(PATH)));
 
         serveHealthy(4);
         ticker.advance(Duration.ofHours(2));
-        checkSha1(HASH).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(4));
-        checkSha1(HASH).header(CheckResource.SOURCE_HEADER, "cache").body("count", equalTo(4));
+        checkSha1(HASH).header(Source.HEADER, "upstream").body("count", equalTo(4));
+        checkSha1(HASH).header(Source.HEADER, "cache").body("count", equalTo(4));
         upstream.verify(2, getRequestedFor(urlEqualTo(PATH)));
     }
 
     @Test
     void anExpiredRangeIsServedStaleWhileUpstreamFailsAndRetriedAfterTheBackOff() {
         serveHealthy(3);
-        checkSha1(HASH).header(CheckResource.SOURCE_HEADER, "upstream");
+        checkSha1(HASH).header(Source.HEADER, "upstream");
         ticker.advance(Duration.ofHours(25));
         serveOutage();
 
-        checkSha1(HASH).header(CheckResource.SOURCE_HEADER, "stale").body("verdict", equalTo("breached")).body("count", equalTo(3));
+        checkSha1(HASH).header(Source.HEADER, "stale").body("verdict", equalTo("breached")).body("count", equalTo(3));
         // Within the back-off the stale range answers without asking upstream again.
-        checkSha1(HASH).header(CheckResource.SOURCE_HEADER, "stale");
+        checkSha1(HASH).header(Source.HEADER, "stale");
         upstream.verify(2, getRequestedFor(urlEqualTo(PATH)));
 
         ticker.advance(Duration.ofSeconds(31));
         serveHealthy(5);
-        checkSha1(HASH).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(5));
-        checkSha1(HASH).header(CheckResource.SOURCE_HEADER, "cache");
+        checkSha1(HASH).header(Source.HEADER, "upstream").body("count", equalTo(5));
+        checkSha1(HASH).header(Source.HEADER, "cache");
         upstream.verify(3, getRequestedFor(urlEqualTo(PATH)));
     }
 
     @Test
     void aStaleRangeIsNotServedPastMaxStale() {
         serveHealthy(3);
-        checkSha1(HASH).header(CheckResource.SOURCE_HEADER, "upstream");
+        checkSha1(HASH).header(Source.HEADER, "upstream");
         ticker.advance(Duration.ofDays(9));
         serveOutage();
-        checkSha1(HASH).header(CheckResource.SOURCE_HEADER, "none").body("verdict", equalTo("unknown"));
+        checkSha1(HASH).header(Source.HEADER, "none").body("verdict", equalTo("unknown"));
     }
 
     @Test

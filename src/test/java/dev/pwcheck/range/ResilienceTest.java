@@ -1,5 +1,6 @@
 package dev.pwcheck.range;
 
+import dev.pwcheck.range.Source;
 import dev.pwcheck.upstream.RangeClient;
 import dev.pwcheck.support.Metrics;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -61,7 +62,7 @@ class ResilienceTest {
             return Map.of(
                     "pwcheck.deadline", "1s",
                     "pwcheck.upstream.timeout", "3s",
-                    "quarkus.rest-client.hibp.read-timeout", "3000",
+                    "pwcheck.upstream.read-timeout", "3000ms",
                     "pwcheck.upstream.first-byte-timeout", "3s",
                     "pwcheck.upstream.retry.retry-after-cap", "600ms",
                     "pwcheck.upstream.circuit-breaker.request-volume-threshold", "4",
@@ -111,14 +112,14 @@ class ResilienceTest {
     @Test
     void a503IsRetriedAndTheRetryAnswers() {
         failOnceThenServe("AAA01", aResponse().withStatus(503));
-        checkSha1("AAA01" + SUFFIX).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(6));
+        checkSha1("AAA01" + SUFFIX).header(Source.HEADER, "upstream").body("count", equalTo(6));
         upstream.verify(2, getRequestedFor(urlEqualTo("/range/AAA01")));
     }
 
     @Test
     void aConnectionResetIsRetried() {
         failOnceThenServe("AAA02", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
-        checkSha1("AAA02" + SUFFIX).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(6));
+        checkSha1("AAA02" + SUFFIX).header(Source.HEADER, "upstream").body("count", equalTo(6));
         upstream.verify(2, getRequestedFor(urlEqualTo("/range/AAA02")));
     }
 
@@ -158,10 +159,10 @@ class ResilienceTest {
         // Source none shows the check stopped at the deadline instead of waiting for the answer; the time bound only
         // catches a hang, with room for a busy machine.
         checkSha1("AAA07" + SUFFIX).time(lessThan(10_000L), TimeUnit.MILLISECONDS)
-                .header(CheckResource.SOURCE_HEADER, "none").body("verdict", equalTo("unknown"));
+                .header(Source.HEADER, "none").body("verdict", equalTo("unknown"));
 
         service.awaitNoFetches();
-        checkSha1("AAA07" + SUFFIX).header(CheckResource.SOURCE_HEADER, "cache").body("count", equalTo(8));
+        checkSha1("AAA07" + SUFFIX).header(Source.HEADER, "cache").body("count", equalTo(8));
         upstream.verify(1, getRequestedFor(urlEqualTo("/range/AAA07")));
     }
 
@@ -173,7 +174,7 @@ class ResilienceTest {
         upstream.stubFor(get(urlEqualTo("/range/AAA08")).willReturn(aResponse().withStatus(200).withFixedDelay(1500).withBody(body(4))));
 
         checkSha1("AAA08" + SUFFIX).time(lessThan(10_000L), TimeUnit.MILLISECONDS)
-                .header(CheckResource.SOURCE_HEADER, "stale").body("count", equalTo(3));
+                .header(Source.HEADER, "stale").body("count", equalTo(3));
     }
 
     @Test
@@ -188,12 +189,12 @@ class ResilienceTest {
 
         int before = upstream.findAll(getRequestedFor(urlMatching("/range/.*"))).size();
         // "At once": far below the 1 s deadline it would otherwise wait for, and a hundred times the work.
-        checkSha1("BB100" + SUFFIX).time(lessThan(500L), TimeUnit.MILLISECONDS).header(CheckResource.SOURCE_HEADER, "none");
+        checkSha1("BB100" + SUFFIX).time(lessThan(500L), TimeUnit.MILLISECONDS).header(Source.HEADER, "none");
         assertEquals(before, upstream.findAll(getRequestedFor(urlMatching("/range/.*"))).size(), "no upstream call while open");
 
         upstream.stubFor(get(urlMatching("/range/BB.*")).willReturn(aResponse().withStatus(200).withBody(body(5))));
         Thread.sleep(1100); // the breaker's own delay; it keeps real time
-        checkSha1("BB101" + SUFFIX).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(5));
+        checkSha1("BB101" + SUFFIX).header(Source.HEADER, "upstream").body("count", equalTo(5));
         assertEquals(CircuitBreakerState.CLOSED, client.breakerState());
         management().when().get("/q/health/group/upstream").then().statusCode(200).body("status", equalTo("UP"));
         Metrics.assertCounted("pwcheck_upstream_circuit_transitions_total{state=\"open\"");
@@ -212,7 +213,7 @@ class ResilienceTest {
         ticker.advance(Duration.ofHours(25));
 
         checkSha1("CC000" + SUFFIX).time(lessThan(500L), TimeUnit.MILLISECONDS)
-                .header(CheckResource.SOURCE_HEADER, "stale").body("verdict", equalTo("breached")).body("count", equalTo(9));
+                .header(Source.HEADER, "stale").body("verdict", equalTo("breached")).body("count", equalTo(9));
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.pwcheck.range;
 
+import dev.pwcheck.range.Source;
+import dev.pwcheck.format.CompactRange;
+import dev.pwcheck.format.HashMode;
 import dev.pwcheck.upstream.RangeClient;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -103,7 +106,7 @@ class SharedTierTest {
 
     @Test
     void aRangeFetchedByOneReplicaServesAnotherWithoutAnUpstreamCall() {
-        checkSha1(PREFIX + SUFFIX).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(77));
+        checkSha1(PREFIX + SUFFIX).header(Source.HEADER, "upstream").body("count", equalTo(77));
         waitForSharedValue();
 
         RangeLookup other = anotherReplica().lookup(PREFIX).await().atMost(Duration.ofSeconds(5));
@@ -149,7 +152,7 @@ class SharedTierTest {
         java.nio.ByteBuffer value = java.nio.ByteBuffer.allocate(9 + record.length).put((byte) 1).putLong(System.currentTimeMillis()).put(record);
         redisData.value(byte[].class).set("pwcheck:range:sha1:" + PREFIX, value.array());
 
-        checkSha1(PREFIX + SUFFIX).header(CheckResource.SOURCE_HEADER, "cache").body("count", equalTo(55));
+        checkSha1(PREFIX + SUFFIX).header(Source.HEADER, "cache").body("count", equalTo(55));
         upstream.verify(0, getRequestedFor(urlEqualTo(PATH)));
     }
 
@@ -157,7 +160,7 @@ class SharedTierTest {
     void aCorruptSharedValueIsIgnoredAndUpstreamAsked() {
         redisData.value(byte[].class).set("pwcheck:range:sha1:" + PREFIX, new byte[] { 1, 0, 0, 0, 0, 0, 0, 0, 0, 42, 42, 42 });
 
-        checkSha1(PREFIX + SUFFIX).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(77));
+        checkSha1(PREFIX + SUFFIX).header(Source.HEADER, "upstream").body("count", equalTo(77));
         upstream.verify(1, getRequestedFor(urlEqualTo(PATH)));
     }
 
@@ -166,8 +169,8 @@ class SharedTierTest {
         redis.stopServer();
         try {
             checkSha1(PREFIX + SUFFIX).time(lessThan(10_000L), TimeUnit.MILLISECONDS)
-                    .header(CheckResource.SOURCE_HEADER, "upstream").body("verdict", equalTo("breached"));
-            checkSha1(PREFIX + SUFFIX).header(CheckResource.SOURCE_HEADER, "cache").body("count", equalTo(77));
+                    .header(Source.HEADER, "upstream").body("verdict", equalTo("breached"));
+            checkSha1(PREFIX + SUFFIX).header(Source.HEADER, "cache").body("count", equalTo(77));
         } finally {
             redis.startServer();
         }

@@ -30,7 +30,7 @@ public class EndlessUpstream implements QuarkusTestResourceLifecycleManager {
         Thread acceptor = new Thread(this::serve, "endless-upstream");
         acceptor.setDaemon(true);
         acceptor.start();
-        return Map.of("quarkus.rest-client.hibp.url", "http://127.0.0.1:" + server.getLocalPort());
+        return Map.of("pwcheck.upstream.url", "http://127.0.0.1:" + server.getLocalPort());
     }
 
     private void serve() {

@@ -16,7 +16,7 @@ public class FakeUpstream implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
         server.start();
-        return Map.of("quarkus.rest-client.hibp.url", server.baseUrl());
+        return Map.of("pwcheck.upstream.url", server.baseUrl());
     }
 
     @Override

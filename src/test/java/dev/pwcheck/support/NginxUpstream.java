@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * {@link RangeFilesNginx} as the service's upstream. Init args: {@code ranges} (how many range files),
  * {@code keepalive-requests}, {@code keepalive-timeout} (nginx's defaults when absent) and {@code tls} ({@code true}:
- * TLS with HTTP/2 and gzip, the service trusting the test's own CA through the {@code quarkus.rest-client.hibp.trust-store*} keys).
+ * TLS with HTTP/2 and gzip, the service trusting the test's own CA through the {@code pwcheck.upstream.trust-store*} keys).
  */
 public class NginxUpstream implements QuarkusTestResourceLifecycleManager {
 
@@ -27,19 +27,19 @@ public class NginxUpstream implements QuarkusTestResourceLifecycleManager {
         nginx = RangeFilesNginx.serve(Integer.parseInt(args.getOrDefault("ranges", "1200")),
                 new RangeFilesNginx.Options(requests == null ? null : Integer.valueOf(requests), args.get("keepalive-timeout"), tls));
         Map<String, String> config = new HashMap<>();
-        config.put("quarkus.rest-client.hibp.url", nginx.url());
+        config.put("pwcheck.upstream.url", nginx.url());
         if (tls) {
-            config.put("quarkus.rest-client.hibp.trust-store", nginx.trustStore().toString());
-            config.put("quarkus.rest-client.hibp.trust-store-password", TestCertificates.PASSWORD);
-            config.put("quarkus.rest-client.hibp.trust-store-type", "PKCS12");
+            config.put("pwcheck.upstream.trust-store", nginx.trustStore().toString());
+            config.put("pwcheck.upstream.trust-store-password", TestCertificates.PASSWORD);
+            config.put("pwcheck.upstream.trust-store-type", "PKCS12");
         }
         // These tests are about connections and answers, not timings: generous budgets so that a busy machine turns
         // nothing into a timeout, which would hide exactly the failures they look for.
         config.put("pwcheck.deadline", "30s");
         config.put("pwcheck.upstream.timeout", "20s");
         config.put("pwcheck.upstream.first-byte-timeout", "10s");
-        config.put("quarkus.rest-client.hibp.read-timeout", "15000");
-        config.put("quarkus.rest-client.hibp.connect-timeout", "5000");
+        config.put("pwcheck.upstream.read-timeout", "15000ms");
+        config.put("pwcheck.upstream.connect-timeout", "5000ms");
         return config;
     }
 

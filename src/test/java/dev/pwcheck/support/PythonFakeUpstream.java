@@ -26,7 +26,7 @@ public class PythonFakeUpstream implements QuarkusTestResourceLifecycleManager {
             throw new AssertionError("python3 is not installed: run bin/test, which installs it (Debian: apt-get install python3)", e);
         }
         Ports.awaitListening(port, process, "bench/fake_upstream.py", "target/fake-upstream.log");
-        return Map.of("quarkus.rest-client.hibp.url", "http://127.0.0.1:" + port);
+        return Map.of("pwcheck.upstream.url", "http://127.0.0.1:" + port);
     }
 
     @Override

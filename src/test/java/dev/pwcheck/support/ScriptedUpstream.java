@@ -54,7 +54,7 @@ public class ScriptedUpstream implements QuarkusTestResourceLifecycleManager {
         acceptor.setDaemon(true);
         acceptor.start();
         // The production first-byte timeout (the test profile lengthens it for tests that are not about it).
-        return Map.of("quarkus.rest-client.hibp.url", "http://127.0.0.1:" + server.getLocalPort(),
+        return Map.of("pwcheck.upstream.url", "http://127.0.0.1:" + server.getLocalPort(),
                 "pwcheck.upstream.first-byte-timeout", "400ms");
     }
 

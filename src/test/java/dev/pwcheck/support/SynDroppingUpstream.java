@@ -52,7 +52,7 @@ public class SynDroppingUpstream implements QuarkusTestResourceLifecycleManager 
         acceptor = new Thread(() -> serve(before), "syn-dropping-upstream");
         acceptor.setDaemon(true);
         acceptor.start();
-        return Map.of("quarkus.rest-client.hibp.url", "http://127.0.0.1:" + server.getLocalPort());
+        return Map.of("pwcheck.upstream.url", "http://127.0.0.1:" + server.getLocalPort());
     }
 
     private void serve(long before) {

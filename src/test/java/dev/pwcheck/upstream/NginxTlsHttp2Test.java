@@ -1,5 +1,6 @@
 package dev.pwcheck.upstream;
 
+import dev.pwcheck.range.Source;
 import dev.pwcheck.check.CheckResource;
 import dev.pwcheck.support.AdjustableTicker;
 import dev.pwcheck.support.ColdChecks;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * nginx over TLS with HTTP/2 and gzip on offer, its certificate signed by a private CA that the service trusts only
- * through {@code quarkus.rest-client.hibp.trust-store}, {@code -password} and {@code -type}: HTTP/2 is negotiated, the
+ * through {@code pwcheck.upstream.trust-store}, {@code -password} and {@code -type}: HTTP/2 is negotiated, the
  * ranges arrive compressed and are taken, many share one connection, and an expired range is renewed by a 304.
  */
 @QuarkusTest
@@ -68,11 +69,11 @@ class NginxTlsHttp2Test {
     @Test
     void anExpiredRangeIsRenewedByA304WithoutItsBody() {
         RangeFilesNginx.Known hash = RangeFilesNginx.breached(310);
-        checkSha1(hash.sha1()).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(hash.count()));
+        checkSha1(hash.sha1()).header(Source.HEADER, "upstream").body("count", equalTo(hash.count()));
         double revalidated = sum("pwcheck_cache_revalidated_total", "");
         ticker.advance(Duration.ofHours(25));
 
-        checkSha1(hash.sha1()).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(hash.count()));
+        checkSha1(hash.sha1()).header(Source.HEADER, "upstream").body("count", equalTo(hash.count()));
 
         List<RangeFilesNginx.Logged> forRange = nginx.awaitLogged(nginx.log().size()).stream()
                 .filter(l -> l.uri().equals("/range/" + RangeFilesNginx.prefix(310))).toList();
@@ -80,7 +81,7 @@ class NginxTlsHttp2Test {
         assertEquals(revalidated + 1, sum("pwcheck_cache_revalidated_total", ""));
         assertTrue(sum("pwcheck_upstream_answers_total", "as=\"not_modified\",protocol=\"h2\"") >= 1);
         // Renewed for a whole TTL: the next check is a cache hit.
-        checkSha1(hash.sha1()).header(CheckResource.SOURCE_HEADER, "cache");
+        checkSha1(hash.sha1()).header(Source.HEADER, "cache");
     }
 
     @Test
@@ -90,7 +91,7 @@ class NginxTlsHttp2Test {
         nginx.replace(320, hash.sha1().substring(5) + ":" + (hash.count() + 1000));
         ticker.advance(Duration.ofHours(25));
 
-        checkSha1(hash.sha1()).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(hash.count() + 1000));
+        checkSha1(hash.sha1()).header(Source.HEADER, "upstream").body("count", equalTo(hash.count() + 1000));
 
         List<Integer> statuses = nginx.awaitLogged(nginx.log().size()).stream()
                 .filter(l -> l.uri().equals("/range/" + RangeFilesNginx.prefix(320))).map(RangeFilesNginx.Logged::status).toList();

@@ -1,5 +1,6 @@
 package dev.pwcheck.upstream;
 
+import dev.pwcheck.range.Source;
 import dev.pwcheck.check.CheckResource;
 import dev.pwcheck.support.InjectFakeUpstream;
 import dev.pwcheck.support.ScriptedUpstream;
@@ -29,9 +30,9 @@ class ReusedConnectionClosedTest {
     @Test
     void aReusedConnectionClosedBeforeTheAnswerIsReplacedTransparently() {
         String password = "5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8"; // SHA-1 of "password"
-        checkSha1(password).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(ScriptedUpstream.COUNT));
+        checkSha1(password).header(Source.HEADER, "upstream").body("count", equalTo(ScriptedUpstream.COUNT));
         // Another range (so not from the cache): goes out on the pooled connection, which the peer closes unanswered.
-        checkSha1("ABCDE" + password.substring(5)).header(CheckResource.SOURCE_HEADER, "upstream").body("count", equalTo(ScriptedUpstream.COUNT));
+        checkSha1("ABCDE" + password.substring(5)).header(Source.HEADER, "upstream").body("count", equalTo(ScriptedUpstream.COUNT));
 
         assertEquals(2, upstream.connections(), "the reused connection, then a fresh one");
         assertEquals(2, upstream.answered());

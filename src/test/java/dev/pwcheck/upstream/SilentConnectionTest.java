@@ -1,5 +1,6 @@
 package dev.pwcheck.upstream;
 
+import dev.pwcheck.range.Source;
 import dev.pwcheck.check.CheckResource;
 import dev.pwcheck.support.InjectFakeUpstream;
 import dev.pwcheck.support.ScriptedUpstream;
@@ -28,7 +29,7 @@ class SilentConnectionTest {
     @Test
     void aConnectionThatNeverAnswersIsGivenUpAndTheCheckAnsweredOnAnother() {
         checkPassword("password")
-                .header(CheckResource.SOURCE_HEADER, "upstream")
+                .header(Source.HEADER, "upstream")
                 .body("verdict", equalTo("breached"))
                 .body("count", equalTo(ScriptedUpstream.COUNT));
 

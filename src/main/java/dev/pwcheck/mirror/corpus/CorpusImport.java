@@ -5,8 +5,8 @@ import dev.pwcheck.mirror.store.StoreException;
 import dev.pwcheck.mirror.store.StoreFormat;
 import dev.pwcheck.mirror.store.StoreWriter;
 import dev.pwcheck.hash.Hex;
-import dev.pwcheck.range.HashMode;
-import dev.pwcheck.range.RangeParser;
+import dev.pwcheck.format.HashMode;
+import dev.pwcheck.format.RangeParser;
 
 import java.io.IOException;
 import java.io.InputStream;

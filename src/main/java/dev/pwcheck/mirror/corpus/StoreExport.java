@@ -6,7 +6,7 @@ import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreException;
 import dev.pwcheck.mirror.store.StoreFormat;
 import dev.pwcheck.mirror.store.StoreWriter;
-import dev.pwcheck.range.CompactRange;
+import dev.pwcheck.format.CompactRange;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.pwcheck.mirror.service;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreFormat;
 import dev.pwcheck.hash.Sha1Hash;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;

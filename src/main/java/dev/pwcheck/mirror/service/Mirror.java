@@ -3,10 +3,8 @@ package dev.pwcheck.mirror.service;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreFormat;
 import dev.pwcheck.hash.Sha1Hash;
-import dev.pwcheck.range.CompactRange;
-import dev.pwcheck.range.HashMode;
-import dev.pwcheck.range.RangeLookup;
-import dev.pwcheck.range.Source;
+import dev.pwcheck.format.CompactRange;
+import dev.pwcheck.format.HashMode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
@@ -37,9 +35,8 @@ public class Mirror {
     private volatile String refusedAtStart;
 
     @jakarta.inject.Inject
-    public Mirror(SourceConfig sourceConfig, MirrorConfig config, dev.pwcheck.check.CheckConfig check,
-            dev.pwcheck.check.FlowConfig flows, MeterRegistry registry) {
-        this(sourceConfig, config, thresholds(check, flows), registry);
+    public Mirror(SourceConfig sourceConfig, MirrorConfig config, BreachThresholds thresholds, MeterRegistry registry) {
+        this(sourceConfig, config, thresholds.byKey(), registry);
     }
 
     /** Outside the service (tools, benchmarks): no flow thresholds to hold a filter store to. */
@@ -70,15 +67,6 @@ public class Mirror {
             throw new IllegalStateException(refusedAtStart);
         }
         this.watcher = StoreWatch.every(config.reloadInterval(), this::reload);
-    }
-
-    private static Map<String, Integer> thresholds(dev.pwcheck.check.CheckConfig check, dev.pwcheck.check.FlowConfig flows) {
-        Map<String, Integer> thresholds = new java.util.LinkedHashMap<>();
-        thresholds.put("pwcheck.min-count", check.minCount());
-        thresholds.put("pwcheck.flows.login.min-count", flows.login().minCount().orElse(check.minCount()));
-        thresholds.put("pwcheck.flows.registration.min-count", flows.registration().minCount().orElse(check.minCount()));
-        thresholds.put("pwcheck.flows.reset.min-count", flows.reset().minCount().orElse(check.minCount()));
-        return thresholds;
     }
 
     /** Why {@code store} cannot be the mirror here, or null when it can. */
@@ -139,10 +127,9 @@ public class Mirror {
     }
 
     /** The range from the mirror, or null when the mirror is off or lacks it (or is compact: it keeps no whole suffixes). */
-    public RangeLookup lookup(HashMode mode, String prefix) {
+    public CompactRange range(HashMode mode, String prefix) {
         MirrorStore store = source.usesMirror() ? store(mode) : null;
-        CompactRange range = store == null ? null : store.range(Integer.parseInt(prefix, 16));
-        return range == null ? null : new RangeLookup(range, Source.MIRROR);
+        return store == null ? null : store.range(Integer.parseInt(prefix, 16));
     }
 
     @PreDestroy

@@ -1,7 +1,7 @@
 package dev.pwcheck.mirror.service;
 
 import dev.pwcheck.mirror.store.MirrorStore;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

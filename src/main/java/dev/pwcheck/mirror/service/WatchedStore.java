@@ -3,7 +3,7 @@ package dev.pwcheck.mirror.service;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreException;
 import dev.pwcheck.mirror.store.StoreFormat;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;

@@ -1,7 +1,7 @@
 package dev.pwcheck.mirror.store;
 
 import dev.pwcheck.mirror.Progress;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

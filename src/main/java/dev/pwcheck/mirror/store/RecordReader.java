@@ -1,7 +1,7 @@
 package dev.pwcheck.mirror.store;
 
-import dev.pwcheck.range.CompactRange;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.CompactRange;
+import dev.pwcheck.format.HashMode;
 
 import static dev.pwcheck.mirror.store.StoreFormat.PREFIXES;
 

@@ -1,6 +1,6 @@
 package dev.pwcheck.mirror.store;
 
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,7 +1,7 @@
 package dev.pwcheck.mirror.store;
 
-import dev.pwcheck.range.CompactRange;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.CompactRange;
+import dev.pwcheck.format.HashMode;
 
 import java.io.Closeable;
 import java.io.IOException;

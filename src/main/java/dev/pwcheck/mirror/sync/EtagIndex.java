@@ -3,7 +3,7 @@ package dev.pwcheck.mirror.sync;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreFormat;
 import dev.pwcheck.mirror.store.StoreWriter;
-import dev.pwcheck.range.RangeValidator;
+import dev.pwcheck.format.RangeValidator;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -6,9 +6,9 @@ import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreException;
 import dev.pwcheck.mirror.store.StoreWriter;
 import dev.pwcheck.mirror.store.StoreFormat;
-import dev.pwcheck.range.HashMode;
-import dev.pwcheck.range.RangeParser;
-import dev.pwcheck.upstream.UpstreamException;
+import dev.pwcheck.format.HashMode;
+import dev.pwcheck.format.RangeParser;
+import dev.pwcheck.format.RangeFormatException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -374,7 +374,7 @@ public final class RangeSync {
                     try {
                         fetched = new SyncJournal.Entry(parser.parse(answer.body(), answer.length()), answer.etag());
                         problem = null;
-                    } catch (UpstreamException e) {
+                    } catch (RangeFormatException e) {
                         problem = "an invalid answer (" + e.getMessage() + ")";
                     } finally {
                         run.parsing.release();

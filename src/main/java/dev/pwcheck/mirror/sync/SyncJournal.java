@@ -3,8 +3,8 @@ package dev.pwcheck.mirror.sync;
 import dev.pwcheck.mirror.store.StoreException;
 import dev.pwcheck.mirror.store.StoreFormat;
 import dev.pwcheck.mirror.store.StoreWriter;
-import dev.pwcheck.range.CompactRange;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.CompactRange;
+import dev.pwcheck.format.HashMode;
 
 import java.io.Closeable;
 import java.io.IOException;

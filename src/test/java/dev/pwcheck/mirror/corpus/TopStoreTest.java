@@ -7,7 +7,7 @@ import dev.pwcheck.mirror.service.WatchedStore;
 import dev.pwcheck.mirror.store.StoreException;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.hash.Hex;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import dev.pwcheck.support.Corpus;
 import dev.pwcheck.support.DownloaderFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -5,7 +5,7 @@ import dev.pwcheck.mirror.corpus.TopHashes;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.MirrorStoreTest;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import dev.pwcheck.upstream.RangeClient;
 import dev.pwcheck.support.Corpus;
 import dev.pwcheck.support.FakeUpstream;

@@ -2,7 +2,7 @@ package dev.pwcheck.mirror.service;
 
 import dev.pwcheck.mirror.store.FilterStores;
 import dev.pwcheck.mirror.store.StoreFormat;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -36,7 +36,7 @@ class FilterMirrorOnlyTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("pwcheck.source", "mirror", "pwcheck.mirror.dir", DIR.toString(), "pwcheck.mirror.reload-interval", "1h",
-                    "quarkus.rest-client.hibp.url", "http://127.0.0.1:1");
+                    "pwcheck.upstream.url", "http://127.0.0.1:1");
         }
     }
 

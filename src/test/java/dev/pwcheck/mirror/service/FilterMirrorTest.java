@@ -3,7 +3,7 @@ package dev.pwcheck.mirror.service;
 import dev.pwcheck.mirror.store.FilterStores;
 import dev.pwcheck.mirror.store.StoreFormat;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import dev.pwcheck.support.FakeUpstream;
 import dev.pwcheck.support.InjectFakeUpstream;
 import dev.pwcheck.support.ServiceState;

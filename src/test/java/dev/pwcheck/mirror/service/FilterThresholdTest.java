@@ -51,7 +51,7 @@ class FilterThresholdTest {
         FilterStores.write(Map.of(sha1("P@ssw0rd"), 40), dir.resolve("mirror"), 10);
         Mirror mirror = new Mirror(() -> SourceConfig.RangeSourceMode.MIRROR_THEN_UPSTREAM, mirrorConfig(dir.resolve("mirror")),
                 Map.of("pwcheck.flows.login.min-count", 100), new SimpleMeterRegistry());
-        assertNotNull(mirror.store(dev.pwcheck.range.HashMode.SHA1));
+        assertNotNull(mirror.store(dev.pwcheck.format.HashMode.SHA1));
         assertEquals(-1, mirror.count(dev.pwcheck.hash.PasswordHasher.hash("P@ssw0rd")), "a hit goes to the upstream");
         assertEquals(0, mirror.count(dev.pwcheck.hash.PasswordHasher.hash("not in the corpus")), "a miss is clean");
     }

@@ -5,7 +5,7 @@ import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.MirrorStoreTest;
 import dev.pwcheck.mirror.store.StoreFormat;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import dev.pwcheck.support.Corpus;
 import dev.pwcheck.support.FakeUpstream;
 import dev.pwcheck.support.InjectFakeUpstream;

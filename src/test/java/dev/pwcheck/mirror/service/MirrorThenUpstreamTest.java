@@ -3,7 +3,7 @@ package dev.pwcheck.mirror.service;
 import dev.pwcheck.mirror.corpus.CorpusImport;
 import dev.pwcheck.mirror.store.MirrorStoreTest;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import dev.pwcheck.support.Corpus;
 import dev.pwcheck.support.FakeUpstream;
 import dev.pwcheck.support.InjectFakeUpstream;

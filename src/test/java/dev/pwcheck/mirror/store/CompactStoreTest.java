@@ -3,7 +3,7 @@ package dev.pwcheck.mirror.store;
 import dev.pwcheck.mirror.corpus.CorpusImport;
 import dev.pwcheck.mirror.corpus.StoreExport;
 import dev.pwcheck.hash.Hex;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import dev.pwcheck.support.Corpus;
 import dev.pwcheck.support.DownloaderFiles;
 import org.junit.jupiter.api.Test;

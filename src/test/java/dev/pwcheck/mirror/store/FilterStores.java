@@ -1,7 +1,7 @@
 package dev.pwcheck.mirror.store;
 
 import dev.pwcheck.hash.Hex;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import dev.pwcheck.mirror.Progress;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.MirrorStoreTest;
 import dev.pwcheck.mirror.store.StoreException;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import dev.pwcheck.support.Corpus;
 import dev.pwcheck.support.CorpusUpstream;
 import dev.pwcheck.support.CorpusUpstream.Scripted;
@@ -93,7 +93,7 @@ class RangeSyncTest {
     @Test
     void anEndlessAnswerIsCutOffAtTheCapAndRefused() throws Exception {
         EndlessUpstream endless = new EndlessUpstream();
-        String url = endless.start().get("quarkus.rest-client.hibp.url");
+        String url = endless.start().get("pwcheck.upstream.url");
         EndlessUpstream.WRITTEN.set(0);
         try {
             RangeSync.Settings settings = new RangeSync.Settings(URI.create(url), HashMode.SHA1, 1, 0, Duration.ofSeconds(10), 0, 0);

@@ -1,9 +1,9 @@
 package dev.pwcheck.mirror.sync;
 
 import dev.pwcheck.mirror.store.StoreException;
-import dev.pwcheck.range.CompactRange;
-import dev.pwcheck.range.HashMode;
-import dev.pwcheck.range.RangeParser;
+import dev.pwcheck.format.CompactRange;
+import dev.pwcheck.format.HashMode;
+import dev.pwcheck.format.RangeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreFormat;
 import dev.pwcheck.mirror.cli.MirrorCommandLineTest;
 import dev.pwcheck.mirror.service.Mirror;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import dev.pwcheck.support.InjectFakeUpstream;
 import dev.pwcheck.support.NginxUpstream;
 import dev.pwcheck.support.RangeFilesNginx;

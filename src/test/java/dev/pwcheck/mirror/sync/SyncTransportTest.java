@@ -4,7 +4,7 @@ import dev.pwcheck.mirror.Progress;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.MirrorStoreTest;
 import dev.pwcheck.mirror.store.StoreException;
-import dev.pwcheck.range.HashMode;
+import dev.pwcheck.format.HashMode;
 import dev.pwcheck.support.RangeFilesNginx;
 import dev.pwcheck.support.TestCertificates;
 import org.junit.jupiter.api.Test;

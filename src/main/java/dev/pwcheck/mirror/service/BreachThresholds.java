@@ -1,0 +1,16 @@
+package dev.pwcheck.mirror.service;
+
+import java.util.Map;
+
+/**
+ * The breach threshold of every flow and of checks without one, by the key that sets it
+ * ({@code pwcheck.min-count=1}, {@code pwcheck.flows.login.min-count=100}, ...). The check owns these settings and
+ * hands them over as plain values: in {@code pwcheck.source=mirror} a filter store built with a lower
+ * {@code --min-count} than one of them cannot tell that flow's breached from clean, and is refused.
+ */
+public record BreachThresholds(Map<String, Integer> byKey) {
+
+    public BreachThresholds {
+        byKey = Map.copyOf(byKey);
+    }
+}
