@@ -1,6 +1,7 @@
 package dev.pwcheck.check;
 
 import dev.pwcheck.hash.PasswordHasher;
+import dev.pwcheck.lookup.LookupOrder;
 import dev.pwcheck.mirror.service.Mirror;
 import dev.pwcheck.mirror.service.SourceConfig;
 import dev.pwcheck.range.BenchRanges;
@@ -73,10 +74,6 @@ public class HotPathBenchmark {
                 return 1;
             }
 
-            public java.time.Duration deadline() {
-                return java.time.Duration.ofSeconds(2);
-            }
-
             public java.util.Optional<java.util.List<String>> contextWords() {
                 return java.util.Optional.empty();
             }
@@ -122,9 +119,43 @@ public class HotPathBenchmark {
             public Policy reset() {
                 return defaults;
             }
+
+            public ApiKeyPolicy apiKey() {
+                return new ApiKeyPolicy() {
+                    public java.util.OptionalInt minCount() {
+                        return defaults.minCount();
+                    }
+
+                    public FlowConfig.OnUnknown onUnknown() {
+                        return defaults.onUnknown();
+                    }
+
+                    public java.util.OptionalInt minLength() {
+                        return defaults.minLength();
+                    }
+
+                    public java.util.OptionalInt minLengthSingleFactor() {
+                        return defaults.minLengthSingleFactor();
+                    }
+
+                    public int maxBytes() {
+                        return defaults.maxBytes();
+                    }
+
+                    public java.util.Optional<Boolean> refuseContextWords() {
+                        return defaults.refuseContextWords();
+                    }
+
+                    public FlowConfig.ApiKeyOnBreachedWithMfa onBreachedWithMfa() {
+                        return FlowConfig.ApiKeyOnBreachedWithMfa.RESET_AFTER_MFA;
+                    }
+                };
+            }
         };
         dev.pwcheck.mirror.service.Fallback noFallback = new dev.pwcheck.mirror.service.Fallback(java.util.Optional::empty, null, registry);
-        checker = new PasswordChecker(cache, mirrorOff, noFallback, new FlowPolicy(flows, check, registry), check, registry);
+        // The lookup order as the service has it, with the check's 2 s deadline.
+        LookupOrder sources = new LookupOrder(mirrorOff, cache, noFallback, () -> java.time.Duration.ofSeconds(2));
+        checker = new PasswordChecker(sources, new FlowPolicy(flows, check, registry), registry);
     }
 
     @Benchmark

@@ -35,7 +35,7 @@ public class LookupOrder {
     private final Fallback fallback;
     private final Duration deadline;
 
-    LookupOrder(Mirror mirror, RangeCache ranges, Fallback fallback, DeadlineConfig config) {
+    public LookupOrder(Mirror mirror, RangeCache ranges, Fallback fallback, DeadlineConfig config) {
         this.mirror = mirror;
         this.ranges = ranges;
         this.fallback = fallback;
