@@ -28,19 +28,9 @@ import java.util.zip.CRC32C;
  * A range that comes ahead of the store's frontier is journalled with its records first (the partial store cannot
  * take it yet), and again, briefly, once the store has it.
  *
- * <p>Entries: magic, prefix, length, body, CRC-32C. {@code PWJ1} bodies are the range's records (journals written
- * before refreshes existed still resume); {@code PWJ2} bodies are a flags byte (1: not modified), the ETag's length
- * and bytes, then the records; for both the checksum covers the prefix's low byte and the body. {@code PWJ3} entries
- * say a range is in the partial store: the ETag's length and bytes, then the range's record count, record width,
- * the CRC-32C of its records as stored, the number of its large counts and those (record, count) pairs; the checksum
- * covers the whole entry before it.
+ * <p>The layout of its entries is {@link JournalFormat}'s.
  */
 final class SyncJournal implements Closeable {
-
-    private static final int ENTRY_MAGIC_V1 = 0x50574A31; // "PWJ1"
-    private static final int ENTRY_MAGIC = 0x50574A32; // "PWJ2"
-    private static final int ENTRY_MAGIC_STORED = 0x50574A33; // "PWJ3"
-    private static final byte NOT_MODIFIED = 1;
 
     /** One journal entry: the range (null when the upstream said it is unchanged) and the ETag it came with. */
     record Entry(CompactRange range, String etag) {
@@ -51,9 +41,6 @@ final class SyncJournal implements Closeable {
     /** A range the partial store holds, as the journal says it wrote it there. */
     record Stored(String etag, StoreWriter.WrittenRange written) {
     }
-
-    private static final int ENTRY_HEADER = 12;
-    private static final int MAX_RANGE_BYTES = 16 << 20;
 
     private final Path file;
     private final HashMode mode;
@@ -96,71 +83,51 @@ final class SyncJournal implements Closeable {
     private void recover() throws IOException {
         long size = channel.size();
         long at = 0;
-        ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
-        while (at + ENTRY_HEADER <= size) {
+        ByteBuffer header = ByteBuffer.allocate(JournalFormat.HEADER);
+        while (at + JournalFormat.HEADER <= size) {
             header.clear();
             readFully(header, at);
             header.flip();
             int magic = header.getInt();
             int prefix = header.getInt();
             int length = header.getInt();
-            if ((magic != ENTRY_MAGIC && magic != ENTRY_MAGIC_V1 && magic != ENTRY_MAGIC_STORED) || prefix < 0 || prefix >= StoreFormat.PREFIXES
-                    || length < 0 || length > MAX_RANGE_BYTES || at + ENTRY_HEADER + length + 4 > size) {
+            if ((magic != JournalFormat.MAGIC && magic != JournalFormat.MAGIC_V1 && magic != JournalFormat.MAGIC_STORED) || prefix < 0 || prefix >= StoreFormat.PREFIXES
+                    || length < 0 || length > JournalFormat.MAX_BODY || at + JournalFormat.HEADER + length + 4 > size) {
                 break;
             }
             ByteBuffer body = ByteBuffer.allocate(length + 4);
-            readFully(body, at + ENTRY_HEADER);
+            readFully(body, at + JournalFormat.HEADER);
             body.flip();
             CRC32C crc = new CRC32C();
-            if (magic == ENTRY_MAGIC_STORED) {
-                crc.update(header.array(), 0, ENTRY_HEADER);
+            if (magic == JournalFormat.MAGIC_STORED) {
+                crc.update(header.array(), 0, JournalFormat.HEADER);
                 crc.update(body.array(), 0, length);
-                if ((int) crc.getValue() != body.getInt(length) || decodeStored(body.array(), length) == null) {
+                if ((int) crc.getValue() != body.getInt(length) || JournalFormat.decodeStored(body.array(), length) == null) {
                     break;
                 }
             } else {
                 crc.update(prefix);
                 crc.update(body.array(), 0, length);
-                if ((int) crc.getValue() != body.getInt(length) || decode(magic, body.array(), length) == null) {
+                if ((int) crc.getValue() != body.getInt(length) || JournalFormat.decodeRange(mode, magic, body.array(), length) == null) {
                     break;
                 }
             }
             if (!has(prefix)) {
                 entries++;
             }
-            if (magic == ENTRY_MAGIC_STORED) {
+            if (magic == JournalFormat.MAGIC_STORED) {
                 storedAt[prefix] = at;
             } else {
                 // Fetched again after a run found the partial store without it: the older "stored" entry is stale.
                 offsets[prefix] = at;
                 storedAt[prefix] = -1;
             }
-            at += ENTRY_HEADER + length + 4;
+            at += JournalFormat.HEADER + length + 4;
         }
         if (at < size) {
             channel.truncate(at);
         }
         end = at;
-    }
-
-    /** The entry in {@code bytes[0, length)}, or null when it is not a valid one. */
-    private Entry decode(int magic, byte[] bytes, int length) {
-        try {
-            if (magic == ENTRY_MAGIC_V1) {
-                return new Entry(CompactRange.fromRecords(mode, Arrays.copyOf(bytes, length)), null);
-            }
-            if (length < 2 || length < 2 + (bytes[1] & 0xff)) {
-                return null;
-            }
-            int etagLength = bytes[1] & 0xff;
-            String etag = etagLength == 0 ? null : new String(bytes, 2, etagLength, java.nio.charset.StandardCharsets.US_ASCII);
-            if (bytes[0] == NOT_MODIFIED) {
-                return length == 2 + etagLength ? new Entry(null, etag) : null;
-            }
-            return new Entry(CompactRange.fromRecords(mode, Arrays.copyOfRange(bytes, 2 + etagLength, length)), etag);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     /** Whether a rerun need not fetch {@code prefix}: the journal has its records, or says the partial store has it. */
@@ -213,30 +180,20 @@ final class SyncJournal implements Closeable {
 
     /** Records that the upstream answered 304 for {@code prefix}: the store being refreshed keeps that range. */
     void appendNotModified(int prefix, String etag) throws IOException {
-        write(prefix, NOT_MODIFIED, etag, null);
+        write(prefix, JournalFormat.NOT_MODIFIED, etag, null);
     }
 
     /** Records that the partial store now holds {@code prefix} as {@code written} says, with the ETag it came with. */
     synchronized void appendStored(int prefix, String etag, StoreWriter.WrittenRange written) throws IOException {
-        byte[] tag = etag == null ? new byte[0] : etag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        int[] large = written.overflow();
-        int length = 1 + tag.length + 16 + 4 * large.length;
-        ByteBuffer entry = entryBuffer(length);
-        entry.putInt(ENTRY_MAGIC_STORED).putInt(prefix).putInt(length).put((byte) tag.length).put(tag)
-                .putInt(written.records()).putInt(written.width()).putInt(written.crc()).putInt(large.length / 2);
-        // In one bulk copy: a range can hold hundreds of large counts, and one put a value was a call each.
-        entry.asIntBuffer().put(large);
-        entry.position(entry.position() + 4 * large.length);
-        CRC32C crc = new CRC32C();
-        crc.update(entry.duplicate().flip());
-        entry.putInt((int) crc.getValue()).flip();
+        ByteBuffer entry = entryBuffer(JournalFormat.storedLength(etag, written));
+        JournalFormat.encodeStored(entry, prefix, etag, written);
         storedAt[prefix] = append(prefix, entry);
     }
 
     /** The reused direct buffer, cleared, with room for an entry of a {@code length}-byte body. */
     private ByteBuffer entryBuffer(int length) {
-        if (entryBuffer.capacity() < ENTRY_HEADER + length + 4) {
-            entryBuffer = ByteBuffer.allocateDirect(Math.max(ENTRY_HEADER + length + 4, 2 * entryBuffer.capacity()));
+        if (entryBuffer.capacity() < JournalFormat.HEADER + length + 4) {
+            entryBuffer = ByteBuffer.allocateDirect(Math.max(JournalFormat.HEADER + length + 4, 2 * entryBuffer.capacity()));
         }
         return entryBuffer.clear();
     }
@@ -260,51 +217,17 @@ final class SyncJournal implements Closeable {
             at = storedAt[prefix];
         }
         byte[] body = bodyAt(at, headerAt(at).getInt(8));
-        Stored stored = decodeStored(body, body.length);
+        Stored stored = JournalFormat.decodeStored(body, body.length);
         if (stored == null) {
             throw damaged(prefix);
         }
         return stored;
     }
 
-    private static Stored decodeStored(byte[] bytes, int length) {
-        if (length < 17) {
-            return null;
-        }
-        int etagLength = bytes[0] & 0xff;
-        ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
-        in.position(1 + etagLength);
-        if (in.remaining() < 16) {
-            return null;
-        }
-        int records = in.getInt();
-        int width = in.getInt();
-        int crc = in.getInt();
-        int pairs = in.getInt();
-        if (records < 0 || width <= 0 || pairs < 0 || pairs > records || in.remaining() != 8L * pairs) {
-            return null;
-        }
-        int[] large = new int[pairs * 2];
-        for (int i = 0; i < large.length; i++) {
-            large[i] = in.getInt();
-        }
-        String etag = etagLength == 0 ? null : new String(bytes, 1, etagLength, java.nio.charset.StandardCharsets.US_ASCII);
-        return new Stored(etag, new StoreWriter.WrittenRange(records, width, crc, large));
-    }
-
     private synchronized void write(int prefix, byte flags, String etag, CompactRange range) throws IOException {
-        byte[] tag = etag == null ? new byte[0] : etag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        int length = 2 + tag.length + (range == null ? 0 : range.recordsLength());
         // One direct buffer, reused: the range is copied once, into the bytes the kernel reads.
-        ByteBuffer entry = entryBuffer(length);
-        entry.putInt(ENTRY_MAGIC).putInt(prefix).putInt(length).put(flags).put((byte) tag.length).put(tag);
-        if (range != null) {
-            range.writeRecordsTo(entry);
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(prefix);
-        crc.update(entry.duplicate().flip().position(ENTRY_HEADER));
-        entry.putInt((int) crc.getValue()).flip();
+        ByteBuffer entry = entryBuffer(JournalFormat.rangeLength(etag, range));
+        JournalFormat.encodeRange(entry, prefix, flags, etag, range);
         offsets[prefix] = append(prefix, entry);
         storedAt[prefix] = -1;
     }
@@ -317,7 +240,7 @@ final class SyncJournal implements Closeable {
         }
         ByteBuffer header = headerAt(at);
         byte[] body = bodyAt(at, header.getInt(8));
-        Entry entry = decode(header.getInt(0), body, body.length);
+        Entry entry = JournalFormat.decodeRange(mode, header.getInt(0), body, body.length);
         if (entry == null) {
             throw damaged(prefix);
         }
@@ -327,12 +250,12 @@ final class SyncJournal implements Closeable {
     /** The {@code length}-byte body of the entry at {@code at} (checked when the journal was opened or written). */
     private byte[] bodyAt(long at, int length) throws IOException {
         ByteBuffer body = ByteBuffer.allocate(length);
-        readFully(body, at + ENTRY_HEADER);
+        readFully(body, at + JournalFormat.HEADER);
         return body.array();
     }
 
     private ByteBuffer headerAt(long at) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
+        ByteBuffer header = ByteBuffer.allocate(JournalFormat.HEADER);
         readFully(header, at);
         return header;
     }
