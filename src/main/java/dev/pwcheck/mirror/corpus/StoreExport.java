@@ -2,6 +2,7 @@ package dev.pwcheck.mirror.corpus;
 
 import dev.pwcheck.hash.Hex;
 import dev.pwcheck.mirror.Progress;
+import dev.pwcheck.mirror.store.StoreFiles;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreException;
 import dev.pwcheck.mirror.store.StoreFormat;
@@ -67,7 +68,7 @@ public final class StoreExport {
             }
             durable(temp);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            StoreWriter.syncDirectory(file.getParent());
+            StoreFiles.syncDirectory(file.getParent());
             progress.finish();
         } finally {
             Files.deleteIfExists(temp);
@@ -106,7 +107,7 @@ public final class StoreExport {
             }
             Files.deleteIfExists(dir); // empty, as checked above
             Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
-            StoreWriter.syncDirectory(dir.getParent());
+            StoreFiles.syncDirectory(dir.getParent());
             progress.finish();
         } finally {
             if (Files.exists(temp)) {

@@ -76,7 +76,7 @@ public final class FilterWriter {
                 ByteBuffer out = ByteBuffer.allocate(built.fingerprints().length * 2);
                 out.asShortBuffer().put(built.fingerprints());
                 fingerprintsCrc.update(out.duplicate());
-                StoreWriter.writeFully(channel, out, at);
+                StoreFiles.writeFully(channel, out, at);
                 BinaryFuse16.Params p = built.params();
                 table.putLong(p.seed()).putInt(p.segmentLength()).putInt(p.segmentCountLength()).putInt(p.arrayLength()).putInt(n).putLong(at);
                 at += out.capacity();
@@ -86,15 +86,15 @@ public final class FilterWriter {
             table.flip();
             CRC32C meta = new CRC32C();
             meta.update(table.duplicate());
-            StoreWriter.writeFully(channel, table, FilterFormat.SHARDS_AT);
+            StoreFiles.writeFully(channel, table, FilterFormat.SHARDS_AT);
             ByteBuffer header = StoreFormat.header(mode, FilterFormat.FINGERPRINT_BYTES, StoreFormat.Kind.FILTER, keys,
                             (int) fingerprintsCrc.getValue(), (int) meta.getValue())
                     .putInt(FilterFormat.H_SHARD_BITS, shardBits)
                     .putInt(FilterFormat.H_MIN_COUNT, minCount);
-            StoreWriter.writeFully(channel, header, 0);
+            StoreFiles.writeFully(channel, header, 0);
             channel.force(true);
             long bytes = channel.size();
-            StoreWriter.replace(temp, absolute);
+            StoreFiles.replace(temp, absolute);
             done = true;
             return new Summary(keys, shards, bytes, (System.nanoTime() - start) / 1_000_000);
         } catch (IOException e) {

@@ -10,10 +10,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -28,25 +26,23 @@ import static dev.pwcheck.mirror.store.StoreFormat.PREFIXES;
  * target; only {@link #commit()} (after fsync) renames it into place, so a crash or a rejected input never
  * leaves a half-written store where the service would load it.
  */
-public final class StoreWriter implements Closeable {
+public class StoreWriter implements Closeable {
 
     private static final int BUFFER_BYTES = 1 << 20;
     /** Eight key bytes at a time, in whatever order: only copied. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    /** More than any range's records, whose answer is capped at 4 MiB of text: a journal entry claiming more is not believed. */
-    private static final int MAX_TAKEN_BACK_BYTES = 64 << 20;
 
     private final Path target;
-    private final Path temp;
+    final Path temp;
     private final HashMode mode;
     private final StoreFormat.Kind kind;
     private final boolean subset;
-    private final int width;
+    final int width;
     private final int suffixBytes;
     private final int keyBytes;
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
-    private final CRC32C recordsCrc = new CRC32C();
+    final FileChannel channel;
+    final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    final CRC32C recordsCrc = new CRC32C();
     private final int[] index = new int[PREFIXES + 1];
     private final byte[] presence = new byte[PREFIXES / 8];
     private final byte[] lastSuffix;
@@ -59,14 +55,14 @@ public final class StoreWriter implements Closeable {
     /** A range's records, copied here to be read in one loop (reused: one range at a time). */
     private byte[] scratch = new byte[64 << 10];
     private int overflowPairs;
-    private long records;
-    private int prefix = -1;
-    private boolean rangeEmpty;
+    long records;
+    int prefix = -1;
+    boolean rangeEmpty;
     /** The current range was added whole ({@link #addRange}, {@link #copyRange}): no single hash may follow. */
-    private boolean wholeRange;
-    private boolean committed;
-    /** A sync's partial store: kept when the writer closes uncommitted, so that the next run takes it back. */
-    private final boolean keepUncommitted;
+    boolean wholeRange;
+    boolean committed;
+    /** A sync's partial store ({@link ResumableStoreWriter}): each whole range goes to the file as it ends. */
+    private final boolean flushEachWholeRange;
     /** While a whole range is being written: where it began, and the checksum of its bytes so far. */
     private boolean accounting;
     private long rangeRecordsFrom;
@@ -77,7 +73,7 @@ public final class StoreWriter implements Closeable {
     /**
      * What a whole range put into the store: its records (of {@code width} bytes), the CRC-32C of their bytes, and its
      * large counts as (record within the range, count) pairs. A sync journals this instead of the range once the store
-     * has it, and a resumed sync checks the partial store against it ({@link #takeBack}).
+     * has it, and a resumed sync checks the partial store against it ({@link ResumableStoreWriter#takeBack}).
      */
     public record WrittenRange(int records, int width, int crc, int[] overflow) {
     }
@@ -91,16 +87,8 @@ public final class StoreWriter implements Closeable {
         this(target, mode, kind, subset, null);
     }
 
-    /**
-     * A writer for a sync: the store is written into {@code partial} (beside the target), which is opened as it is
-     * and kept when the writer closes uncommitted. Ranges a stopped run wrote there are taken back with
-     * {@link #takeBack}, then {@link #continueAfterTakenBack()} cuts off whatever follows them.
-     */
-    public static StoreWriter resumable(Path target, HashMode mode, StoreFormat.Kind kind, Path partial) {
-        return new StoreWriter(target, mode, kind, false, partial);
-    }
-
-    private StoreWriter(Path target, HashMode mode, StoreFormat.Kind kind, boolean subset, Path partial) {
+    /** @param partial where a sync's partial store is kept ({@link ResumableStoreWriter}); null: a temporary file */
+    StoreWriter(Path target, HashMode mode, StoreFormat.Kind kind, boolean subset, Path partial) {
         this.target = target.toAbsolutePath();
         this.mode = mode;
         this.kind = kind;
@@ -110,7 +98,7 @@ public final class StoreWriter implements Closeable {
         this.suffixBytes = mode.suffixBytes();
         this.lastSuffix = new byte[suffixBytes];
         this.pendingKey = new byte[keyBytes];
-        this.keepUncommitted = partial != null;
+        this.flushEachWholeRange = partial != null;
         this.temp = partial != null ? partial.toAbsolutePath()
                 : this.target.resolveSibling("." + this.target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         if (!this.temp.getParent().equals(this.target.getParent())) {
@@ -231,7 +219,7 @@ public final class StoreWriter implements Closeable {
     }
 
     /** Puts {@code count} in the overflow table for record number {@code record}. */
-    private void addOverflow(long record, int count) {
+    void addOverflow(long record, int count) {
         if (overflowPairs * 2 + 2 > overflow.length) {
             overflow = Arrays.copyOf(overflow, overflow.length * 2);
         }
@@ -365,7 +353,7 @@ public final class StoreWriter implements Closeable {
         writePending();
         rangeCrc.update(buffer.array(), rangeCrcFrom, buffer.position() - rangeCrcFrom);
         accounting = false;
-        if (keepUncommitted) {
+        if (flushEachWholeRange) {
             // Into the file before a sync journals where the range is: a kill then loses nothing the journal points at.
             flush();
         }
@@ -377,83 +365,6 @@ public final class StoreWriter implements Closeable {
             large[2 * i + 1] = overflow[2 * (rangeOverflowFrom + i) + 1];
         }
         return new WrittenRange((int) (records - rangeRecordsFrom), width, (int) rangeCrc.getValue(), large);
-    }
-
-    /**
-     * Takes back range {@code prefix} as a stopped sync wrote it into this writer's partial store, right after the
-     * ranges taken back before it: its bytes must be there and match {@code written}'s checksum (a power cut can
-     * lose file data that the journal kept). Only before anything new is written.
-     *
-     * @return whether it was taken back; once one is not, none after it can be
-     */
-    public boolean takeBack(int prefix, WrittenRange written) {
-        if (!keepUncommitted || buffer.position() != 0 || written.width() != width || written.records() < 0) {
-            return false;
-        }
-        long length = (long) written.records() * width;
-        long at = StoreFormat.RECORDS_AT + records * width;
-        try {
-            if (prefix <= this.prefix || prefix >= PREFIXES || records + written.records() > 0xFFFF_FFFFL || at + length > channel.size()) {
-                return false;
-            }
-            // A range is a few MB at most (an answer is capped at 4 MiB of text): read once, checked, then counted in.
-            if (length > MAX_TAKEN_BACK_BYTES) {
-                return false;
-            }
-            ByteBuffer bytes = ByteBuffer.allocate((int) length);
-            while (bytes.hasRemaining()) {
-                if (channel.read(bytes, at + bytes.position()) < 0) {
-                    return false;
-                }
-            }
-            CRC32C crc = new CRC32C();
-            crc.update(bytes.flip().duplicate());
-            if ((int) crc.getValue() != written.crc()) {
-                return false;
-            }
-            int[] large = written.overflow();
-            for (int i = 0; i + 1 < large.length; i += 2) {
-                if (large[i] < 0 || large[i] >= written.records() || large[i + 1] <= StoreFormat.MAX_INLINE_COUNT) {
-                    return false;
-                }
-            }
-            // The bytes are as written: the range goes back into the index, the checksum and the overflow table.
-            beginRange(prefix);
-            recordsCrc.update(bytes);
-            for (int i = 0; i + 1 < large.length; i += 2) {
-                addOverflow(records + large[i], large[i + 1]);
-            }
-            records += written.records();
-            rangeEmpty = false;
-            wholeRange = true;
-            return true;
-        } catch (IOException e) {
-            throw new StoreException("cannot read " + temp + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Pushes what has been written so far to the device, so that {@link #commit()}'s sync finds only the tail to
-     * write. Safe from another thread while ranges are written. Best effort: a device that cannot sync fails the
-     * commit, which says so.
-     */
-    public void writeBack() {
-        try {
-            channel.force(false);
-        } catch (IOException e) {
-            // The commit syncs again, and reports it.
-        }
-    }
-
-    /** After the ranges taken back: whatever the partial store holds past them is cut off, and writing goes on there. */
-    public void continueAfterTakenBack() {
-        try {
-            long end = StoreFormat.RECORDS_AT + records * width;
-            channel.truncate(end);
-            channel.position(end);
-        } catch (IOException e) {
-            throw new StoreException("cannot truncate " + temp + ": " + e.getMessage(), e);
-        }
     }
 
     /** Writes index, presence, overflow and header, syncs, and atomically replaces the target. */
@@ -480,7 +391,7 @@ public final class StoreWriter implements Closeable {
             writeFully(header, 0);
             channel.force(true);
             channel.close();
-            replace(temp, target);
+            StoreFiles.replace(temp, target);
             committed = true;
             return target;
         } catch (IOException e) {
@@ -488,7 +399,7 @@ public final class StoreWriter implements Closeable {
         }
     }
 
-    private void flush() {
+    void flush() {
         if (accounting) {
             rangeCrc.update(buffer.array(), rangeCrcFrom, buffer.position() - rangeCrcFrom);
             rangeCrcFrom = 0;
@@ -522,53 +433,16 @@ public final class StoreWriter implements Closeable {
     }
 
     private void writeFully(ByteBuffer bytes, long at) throws IOException {
-        writeFully(channel, bytes, at);
+        StoreFiles.writeFully(channel, bytes, at);
     }
 
-    static void writeFully(FileChannel channel, ByteBuffer bytes, long at) throws IOException {
-        long position = at;
-        while (bytes.hasRemaining()) {
-            position += channel.write(bytes, position);
-        }
-    }
-
-    /**
-     * Renames the complete, synced {@code temp} over {@code target} in one step and makes the rename durable; a file
-     * system that cannot rename atomically is refused, since the service could otherwise load half a file.
-     */
-    public static void replace(Path temp, Path target) throws IOException {
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new StoreException("the file system of " + target.getParent() + " cannot rename atomically", e);
-        }
-        syncDirectory(target.getParent());
-    }
-
-    /** Makes the rename itself durable: without it a power cut can bring back the old directory entry. */
-    public static void syncDirectory(Path dir) {
-        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-            directory.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Some platforms cannot open a directory; the rename is still atomic, only its durability is weaker.
-        }
-    }
-
-    /**
-     * Abandons an uncommitted store: the temporary file goes (a sync's partial store stays, with what was flushed of
-     * it, for the next run to take back), the target is untouched.
-     */
+    /** Abandons an uncommitted store: the temporary file goes, the target is untouched. */
     @Override
     public void close() {
         if (committed) {
             return;
         }
         try {
-            if (keepUncommitted) {
-                flush();
-                channel.close();
-                return;
-            }
             channel.close();
             Files.deleteIfExists(temp);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.pwcheck.mirror.sync;
 
+import dev.pwcheck.mirror.store.StoreFiles;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreFormat;
 import dev.pwcheck.mirror.store.StoreWriter;
@@ -115,6 +116,6 @@ final class EtagIndex {
         Path target = fileFor(store.file());
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         Files.write(temp, out.array());
-        StoreWriter.replace(temp, target);
+        StoreFiles.replace(temp, target);
     }
 }

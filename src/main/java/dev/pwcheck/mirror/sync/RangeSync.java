@@ -3,6 +3,7 @@ package dev.pwcheck.mirror.sync;
 import dev.pwcheck.mirror.Progress;
 import dev.pwcheck.mirror.store.MirrorStore;
 import dev.pwcheck.mirror.store.StoreException;
+import dev.pwcheck.mirror.store.ResumableStoreWriter;
 import dev.pwcheck.mirror.store.StoreWriter;
 import dev.pwcheck.mirror.store.StoreFormat;
 import dev.pwcheck.format.HashMode;
@@ -99,7 +100,7 @@ public final class RangeSync {
         Path journalFile = dir.resolve(".sync-" + settings.mode().wire() + ".journal");
         Path partialFile = dir.resolve(".sync-" + settings.mode().wire() + ".partial");
         try (SyncJournal journal = SyncJournal.open(journalFile, settings.mode());
-                StoreWriter writer = StoreWriter.resumable(dir.resolve(StoreFormat.fileName(settings.mode())), settings.mode(), settings.kind(), partialFile)) {
+                ResumableStoreWriter writer = new ResumableStoreWriter(dir.resolve(StoreFormat.fileName(settings.mode())), settings.mode(), settings.kind(), partialFile)) {
             EtagIndex etags = new EtagIndex();
             int frontierStart = takeBack(journal, writer, etags);
             int[] todo = java.util.stream.IntStream.rangeClosed(settings.first(), settings.last()).filter(p -> !journal.has(p)).toArray();
@@ -143,7 +144,7 @@ public final class RangeSync {
      * only bounds what a power cut can take, and does so rarely, since every sync of the device stalls the writes of
      * the whole sync behind it (on ext4 every 2 s cost 8-10%).
      */
-    private void fetchAll(int[] todo, SyncJournal journal, StoreFrontier frontier, StoreWriter writer) throws IOException, InterruptedException {
+    private void fetchAll(int[] todo, SyncJournal journal, StoreFrontier frontier, ResumableStoreWriter writer) throws IOException, InterruptedException {
         int workers = Math.min(settings.concurrency(), todo.length);
         SyncRun run = new SyncRun(todo, journal, frontier, workers, settings.concurrency(), progress, changed, unchanged);
         RangeFetcher fetcher = new RangeFetcher(settings, parser, refreshed);
@@ -192,7 +193,7 @@ public final class RangeSync {
      *
      * @return the first prefix the store still needs
      */
-    private int takeBack(SyncJournal journal, StoreWriter writer, EtagIndex etags) throws IOException {
+    private int takeBack(SyncJournal journal, ResumableStoreWriter writer, EtagIndex etags) throws IOException {
         int next = settings.first();
         while (next <= settings.last() && journal.isStored(next)) {
             SyncJournal.Stored stored = journal.stored(next);

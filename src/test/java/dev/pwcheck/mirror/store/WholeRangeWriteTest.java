@@ -182,7 +182,7 @@ class WholeRangeWriteTest {
             List<Integer> prefixes = new ArrayList<>(corpus().keySet());
             List<StoreWriter.WrittenRange> written = new ArrayList<>();
             // A first run writes the first ranges (overflow counts and merged compact keys among them) and stops.
-            try (StoreWriter first = StoreWriter.resumable(target, HashMode.SHA1, kind, partial)) {
+            try (ResumableStoreWriter first = new ResumableStoreWriter(target, HashMode.SHA1, kind, partial)) {
                 first.continueAfterTakenBack();
                 for (int prefix : prefixes.subList(0, prefixes.size() - 1)) {
                     first.beginRange(prefix);
@@ -190,7 +190,7 @@ class WholeRangeWriteTest {
                 }
             }
             // The next run takes them back as the first wrote them, and writes the rest.
-            try (StoreWriter resumed = StoreWriter.resumable(target, HashMode.SHA1, kind, partial)) {
+            try (ResumableStoreWriter resumed = new ResumableStoreWriter(target, HashMode.SHA1, kind, partial)) {
                 for (int i = 0; i < written.size(); i++) {
                     assertTrue(resumed.takeBack(prefixes.get(i), written.get(i)), kind + " range " + prefixes.get(i));
                 }
@@ -211,7 +211,7 @@ class WholeRangeWriteTest {
         Path target = dir.resolve("damaged.pwstore");
         Path partial = dir.resolve(".damaged.partial");
         StoreWriter.WrittenRange written;
-        try (StoreWriter first = StoreWriter.resumable(target, HashMode.SHA1, StoreFormat.Kind.FULL, partial)) {
+        try (ResumableStoreWriter first = new ResumableStoreWriter(target, HashMode.SHA1, StoreFormat.Kind.FULL, partial)) {
             first.continueAfterTakenBack();
             first.beginRange(0);
             written = first.addRange(parsed(corpus().get(0)));
@@ -219,7 +219,7 @@ class WholeRangeWriteTest {
         try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.WRITE)) {
             file.write(java.nio.ByteBuffer.wrap(new byte[] {0x5A}), StoreFormat.RECORDS_AT + 100);
         }
-        try (StoreWriter resumed = StoreWriter.resumable(target, HashMode.SHA1, StoreFormat.Kind.FULL, partial)) {
+        try (ResumableStoreWriter resumed = new ResumableStoreWriter(target, HashMode.SHA1, StoreFormat.Kind.FULL, partial)) {
             assertFalse(resumed.takeBack(0, written), "one byte changed");
             assertFalse(resumed.takeBack(0, new StoreWriter.WrittenRange(written.records() + 1, written.width(), written.crc(), written.overflow())),
                     "more records than the file holds");
