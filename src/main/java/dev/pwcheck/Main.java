@@ -65,7 +65,8 @@ public final class Main {
 
     static int refuse(String argument, PrintStream err) {
         // Quoted only when it is a plain word: a mistyped password is not worth echoing to a terminal log.
-        String shown = argument.matches("[A-Za-z0-9_.=-]{1,40}") ? "'" + argument + "'" : "(an argument)";
+        // Nor an option's value: --quarkus.redis.password=... must not reach a container log.
+        String shown = argument.matches("[A-Za-z0-9_.-]{1,40}") ? "'" + argument + "'" : "(an argument)";
         err.println("Unknown argument " + shown + ": run with no arguments for the service, 'mirror COMMAND' for the mirror"
                 + " tool, or --help.");
         return 2;

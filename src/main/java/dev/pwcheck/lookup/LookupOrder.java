@@ -113,7 +113,7 @@ public class LookupOrder {
     }
 
     /** Says which of "could not reach" and "reached, but the answer was unusable" happened: they need different fixes. */
-    static String whyUnavailable(Throwable failure) {
+    public static String whyUnavailable(Throwable failure) {
         if (!(failure instanceof UpstreamException upstream)) {
             return "the range is not cached and the upstream gave no usable answer; try again shortly";
         }

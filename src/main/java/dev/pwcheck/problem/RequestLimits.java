@@ -27,8 +27,11 @@ import java.util.Map;
 @ApplicationScoped
 public class RequestLimits {
 
-    /** Runs before every other route. */
-    static final int ORDER = Integer.MIN_VALUE + 100;
+    /**
+     * Before the endpoints and every filter that reads a body (the HTTP layer's upload limit is at -2), and after the
+     * CORS filter (-300), so that a browser's refusal carries the CORS headers it needs to be read.
+     */
+    static final int ORDER = -250;
     /** Method, path and query, and the protocol: a check's is under 100 bytes, a range's under 50. */
     public static final int MAX_REQUEST_LINE = 4096;
     /** Every header line's bytes together: a caller's key and a proxy's forwarding headers fit many times over. */
@@ -82,7 +85,7 @@ public class RequestLimits {
 
     /** The 413 of the body handler above, and what a cut body fails with once its request was answered. */
     private static void failed(RoutingContext context) {
-        if (context.response().ended() || context.response().closed()) {
+        if ((context.response().ended() || context.response().closed()) && cutBody(context.failure())) {
             // Answered already (a refusal closed the connection under a body still arriving): the late failure has no
             // one to go to. Not an error of ours, and logging one per request would let anyone fill the log.
             LOG.debugf("A request failed after its answer was sent: %s", context.failure() == null ? "status " + context.statusCode()
@@ -94,6 +97,12 @@ public class RequestLimits {
             return;
         }
         refuse(context, Response.Status.REQUEST_ENTITY_TOO_LARGE, BodySizeLimit.tooLarge().problem().detail());
+    }
+
+    /** What a body cut off by a closed connection fails with: nothing (a status), or an I/O failure of the connection. */
+    private static boolean cutBody(Throwable failure) {
+        return failure == null || failure instanceof java.io.IOException || failure instanceof io.vertx.core.VertxException
+                || failure instanceof java.nio.channels.ClosedChannelException;
     }
 
     /**

@@ -94,7 +94,8 @@ public class RangeResource {
         String upper = prefix.toUpperCase(Locale.ROOT);
         return sources.range(hashMode, upper)
                 .map(lookup -> answer(lookup, padded, ifNoneMatch))
-                .onFailure(RangeUnavailableException.class).recoverWithItem(failure -> unavailable(failure.getMessage()));
+                .onFailure().recoverWithItem(failure -> unavailable(failure instanceof RangeUnavailableException
+                        ? failure.getMessage() : LookupOrder.whyUnavailable(failure)));
     }
 
     private Response unavailable(String detail) {

@@ -26,7 +26,10 @@ public record UpstreamTarget(URI base, Duration connectTimeout, Duration readTim
     public static final String DEFAULT_URL = "https://api.pwnedpasswords.com";
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(300);
     static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMillis(800);
-    /** Past this a timeout is surely a unit slip (the old keys were milliseconds, a bare number here is seconds). */
+    /**
+     * Past this a new key's timeout is surely a unit slip (the old keys were milliseconds, a bare number here is
+     * seconds); the old names are taken as they always were.
+     */
     static final Duration MOST_TIMEOUT = Duration.ofSeconds(60);
     static final String NEW = "pwcheck.upstream.";
     static final String OLD = "quarkus.rest-client.hibp.";
@@ -49,8 +52,6 @@ public record UpstreamTarget(URI base, Duration connectTimeout, Duration readTim
         Optional<String> store = text(upstream.trustStore(), config, "trust-store", sources);
         Optional<String> password = text(upstream.trustStorePassword(), config, "trust-store-password", sources);
         Optional<String> type = text(upstream.trustStoreType(), config, "trust-store-type", sources);
-        within(connect, "connect-timeout");
-        within(read, "read-timeout");
         return new UpstreamTarget(parse(url), connect, read,
                 store.map(path -> new TrustStore(path, password.orElse(null), type.orElse(null))), List.copyOf(sources));
     }
@@ -84,6 +85,7 @@ public record UpstreamTarget(URI base, Duration connectTimeout, Duration readTim
     private static Optional<Duration> duration(Optional<Duration> value, Config config, String key, List<String> sources) {
         if (value.isPresent()) {
             sources.add(NEW + key);
+            within(value.get(), key);
             return value;
         }
         Optional<Long> old = config.getOptionalValue(OLD + key, Long.class);

@@ -59,6 +59,14 @@ class CorsTest {
     }
 
     @Test
+    void aRefusalOfTheRequestLimitsCarriesTheCorsHeadersSoTheFormCanReadIt() {
+        given().header("Origin", FORM).header("X-Padding", "p".repeat(20_000))
+                .when().get("/range/ABCDE")
+                .then().statusCode(431).contentType("application/problem+json")
+                .header("Access-Control-Allow-Origin", equalTo(FORM));
+    }
+
+    @Test
     void theFormsOriginMayImportTheWidgetModule() {
         // A cross-origin ES module import is a CORS request: without the header the browser refuses the module.
         given().header("Origin", FORM)

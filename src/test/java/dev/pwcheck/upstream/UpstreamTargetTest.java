@@ -78,6 +78,12 @@ class UpstreamTargetTest {
     }
 
     @Test
+    void anOldNamesTimeoutIsTakenAsItAlwaysWas() {
+        // Two minutes in milliseconds under the old name: a deployment's choice, not a slip, and it still starts.
+        assertEquals(Duration.ofMinutes(2), target(Map.of("quarkus.rest-client.hibp.read-timeout", "120000")).readTimeout());
+    }
+
+    @Test
     void aUrlThatIsNotHttpIsRefusedByItsKey() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> target(Map.of("pwcheck.upstream.url", "ftp://x")));
         assertEquals("pwcheck.upstream.url must be an http:// or https:// URL with a host", refused.getMessage());

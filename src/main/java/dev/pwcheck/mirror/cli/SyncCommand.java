@@ -73,22 +73,33 @@ final class SyncCommand extends Subcommand {
     }
 
     /**
-     * --upstream, else the service's own keys ({@link UpstreamTarget}: {@code PWCHECK_UPSTREAM_URL} or its old name,
-     * else HIBP). A trust store set there is what this sync trusts too (JKS or PKCS12: the JDK reads those).
+     * --upstream as given (and the JVM's trust, as before), else the service's own keys ({@link UpstreamTarget}:
+     * {@code PWCHECK_UPSTREAM_URL} or its old name, else HIBP), with the trust store set there for that upstream
+     * (JKS or PKCS12: the JDK reads those) unless the JVM was given one.
      */
     private URI upstream() {
+        if (upstream != null) {
+            return withoutTrailingSlash(upstream.toString());
+        }
         UpstreamTarget target;
         try {
             target = UpstreamTarget.fromEnvironment();
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
+        } catch (RuntimeException e) {
+            // A malformed or mistyped key (SmallRye says which): bad usage, not a stack trace.
+            throw usage("the upstream's settings cannot be read: " + e.getMessage());
         }
         target.trust().ifPresent(this::trust);
-        String url = upstream != null ? upstream.toString() : target.shown();
+        return withoutTrailingSlash(target.shown());
+    }
+
+    private static URI withoutTrailingSlash(String url) {
         return URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     }
 
     private void trust(UpstreamTarget.TrustStore store) {
+        if (System.getProperty("javax.net.ssl.trustStore") != null) {
+            return; // the operator's -Djavax.net.ssl.trustStore wins
+        }
         String type = store.type() != null ? store.type().trim().toUpperCase(Locale.ROOT)
                 : store.path().toLowerCase(Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12";
         if (store.path().startsWith("classpath:") || type.equals("PEM") || store.path().toLowerCase(Locale.ROOT).matches(".*\\.(pem|crt)")) {

@@ -11,6 +11,7 @@ import java.util.Map;
 public record BreachThresholds(Map<String, Integer> byKey) {
 
     public BreachThresholds {
-        byKey = Map.copyOf(byKey);
+        // In the order given: a refusal names the first threshold a filter falls short of, the same one every run.
+        byKey = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(byKey));
     }
 }

@@ -59,6 +59,25 @@ public class MirrorCommandLineTest {
     }
 
     @Test
+    void syncReadsTheServicesUpstreamKeysOnlyWithoutUpstreamAndRefusesABadOneAsUsage() {
+        System.setProperty("pwcheck.upstream.connect-timeout", "300"); // 300 seconds: the slip the new key refuses
+        try {
+            Run bad = run("sync", "--dir", dir.resolve("s").toString(), "--retries", "1", "--timeout", "1s", "--only", "00000");
+            assertEquals(2, bad.status(), bad.err());
+            assertTrue(bad.err().contains("the upstream's settings cannot be read: pwcheck.upstream.connect-timeout must be above 0"
+                    + " and at most 60 s"), bad.err());
+            assertFalse(bad.err().contains("\tat "), "no stack trace");
+
+            // With --upstream the service's keys are not read: the sync runs (and fails at the closed port, exit 1).
+            Run given = run("sync", "--dir", dir.resolve("s").toString(), "--upstream", "http://127.0.0.1:1", "--retries", "1",
+                    "--timeout", "1s", "--only", "00000");
+            assertEquals(1, given.status(), given.err());
+        } finally {
+            System.clearProperty("pwcheck.upstream.connect-timeout");
+        }
+    }
+
+    @Test
     void helpIsACommandToo() {
         Run help = run("help");
         assertEquals(0, help.status(), help.err());
