@@ -44,11 +44,14 @@ public class RequestLimits {
         router.route().order(ORDER)
                 .handler(context -> {
                     HttpServerRequest request = context.request();
+                    long declared = declaredBytes(request);
                     if (requestLineBytes(request) > MAX_REQUEST_LINE) {
                         refuse(context, Response.Status.REQUEST_URI_TOO_LONG, "the request line is over " + MAX_REQUEST_LINE + " bytes");
                     } else if (headerBytes(request) > MAX_HEADER_BYTES) {
                         refuse(context, Response.Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "the request headers are over " + MAX_HEADER_BYTES + " bytes");
-                    } else if (declaredBytes(request) > BodySizeLimit.MAX_BODY_BYTES) {
+                    } else if (declared == NOT_A_NUMBER) {
+                        refuse(context, Response.Status.BAD_REQUEST, "Content-Length is not a number");
+                    } else if (declared > BodySizeLimit.MAX_BODY_BYTES) {
                         refuse(context, Response.Status.REQUEST_ENTITY_TOO_LARGE, BodySizeLimit.tooLarge().problem().detail());
                     } else if (request.version() != HttpVersion.HTTP_2 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
                         // Read here, up to the limit: the endpoint's own reading of a chunked body past the HTTP layer's cap
@@ -73,13 +76,15 @@ public class RequestLimits {
         return bytes;
     }
 
-    /** The declared Content-Length, or -1 when there is none (or it is not a number: the endpoint refuses that). */
+    private static final long NOT_A_NUMBER = Long.MIN_VALUE;
+
+    /** The declared Content-Length, -1 when there is none, or {@link #NOT_A_NUMBER}. */
     private static long declaredBytes(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         try {
             return length == null ? -1 : Long.parseLong(length.trim());
         } catch (NumberFormatException e) {
-            return -1;
+            return NOT_A_NUMBER;
         }
     }
 

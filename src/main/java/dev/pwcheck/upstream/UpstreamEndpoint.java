@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -34,34 +33,18 @@ public class UpstreamEndpoint {
         this.base = target.base();
         this.connectTimeout = target.connectTimeout();
         this.readTimeout = target.readTimeout();
-        this.trust = target.trust().map(store -> trustOptions(store.path(), store.password(), store.type()));
+        this.trust = target.trust().map(UpstreamEndpoint::trustOptions);
         LOG.info(target.describe());
     }
 
-    /**
-     * JKS, PKCS12 or PEM (a file of CA certificates); without a type, the file's extension decides, and PKCS12 is the
-     * fallback as for the JDK's own default store type. A {@code classpath:} prefix is looked up on the class path.
-     */
-    static TrustOptions trustOptions(String path, String password, String type) {
-        String file = path.startsWith("classpath:") ? path.substring("classpath:".length()) : path;
-        String kind = type != null && !type.isBlank() ? type.trim().toUpperCase(Locale.ROOT) : byExtension(file);
-        return switch (kind) {
-            case "JKS" -> new JksOptions().setPath(file).setPassword(password);
-            case "PKCS12", "P12", "PFX" -> new PfxOptions().setPath(file).setPassword(password);
+    /** The trust store as Vert.x reads it; a {@code classpath:} one is looked up on the class path. */
+    static TrustOptions trustOptions(UpstreamTarget.TrustStore store) {
+        String file = store.file();
+        return switch (store.kind()) {
+            case "JKS" -> new JksOptions().setPath(file).setPassword(store.password());
             case "PEM" -> new PemTrustOptions().addCertPath(file);
-            default -> throw new IllegalArgumentException("pwcheck.upstream.trust-store-type must be JKS, PKCS12 or PEM");
+            default -> new PfxOptions().setPath(file).setPassword(store.password());
         };
-    }
-
-    private static String byExtension(String file) {
-        String lower = file.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".jks")) {
-            return "JKS";
-        }
-        if (lower.endsWith(".pem") || lower.endsWith(".crt")) {
-            return "PEM";
-        }
-        return "PKCS12";
     }
 
     boolean https() {

@@ -34,8 +34,34 @@ public record UpstreamTarget(URI base, Duration connectTimeout, Duration readTim
     static final String NEW = "pwcheck.upstream.";
     static final String OLD = "quarkus.rest-client.hibp.";
 
-    /** A trust store as configured; its type is decided when it is loaded. */
+    /** A trust store as configured. */
     public record TrustStore(String path, String password, String type) {
+
+        /** The path without a {@code classpath:} prefix: a file, or a resource when {@link #onClassPath()}. */
+        public String file() {
+            return onClassPath() ? path.substring("classpath:".length()) : path;
+        }
+
+        public boolean onClassPath() {
+            return path.startsWith("classpath:");
+        }
+
+        /**
+         * {@code JKS}, {@code PKCS12} or {@code PEM} (a file of CA certificates); without a type, the file's extension
+         * decides, and PKCS12 is the fallback as for the JDK's own default store type.
+         */
+        public String kind() {
+            if (type == null || type.isBlank()) {
+                String lower = file().toLowerCase(Locale.ROOT);
+                return lower.endsWith(".jks") ? "JKS" : lower.endsWith(".pem") || lower.endsWith(".crt") ? "PEM" : "PKCS12";
+            }
+            return switch (type.trim().toUpperCase(Locale.ROOT)) {
+                case "JKS" -> "JKS";
+                case "PKCS12", "P12", "PFX" -> "PKCS12";
+                case "PEM" -> "PEM";
+                default -> throw new IllegalArgumentException(NEW + "trust-store-type must be JKS, PKCS12 or PEM");
+            };
+        }
 
         @Override
         public String toString() {

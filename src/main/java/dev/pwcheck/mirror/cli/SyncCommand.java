@@ -100,9 +100,13 @@ final class SyncCommand extends Subcommand {
         if (System.getProperty("javax.net.ssl.trustStore") != null) {
             return; // the operator's -Djavax.net.ssl.trustStore wins
         }
-        String type = store.type() != null ? store.type().trim().toUpperCase(Locale.ROOT)
-                : store.path().toLowerCase(Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12";
-        if (store.path().startsWith("classpath:") || type.equals("PEM") || store.path().toLowerCase(Locale.ROOT).matches(".*\\.(pem|crt)")) {
+        String type;
+        try {
+            type = store.kind();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        if (store.onClassPath() || type.equals("PEM")) {
             throw usage("mirror sync reads pwcheck.upstream.trust-store as a JKS or PKCS12 file; make one from the PEM"
                     + " with keytool -importcert, or trust the CA with -Djavax.net.ssl.trustStore");
         }

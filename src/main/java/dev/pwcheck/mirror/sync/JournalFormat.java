@@ -33,14 +33,18 @@ final class JournalFormat {
     private JournalFormat() {
     }
 
-    static int rangeLength(String etag, CompactRange range) {
-        return 2 + ascii(etag).length + (range == null ? 0 : range.recordsLength());
+    /** The ETag's bytes as an entry holds them (none when there is no ETag): encoded once an entry. */
+    static byte[] ascii(String etag) {
+        return etag == null ? new byte[0] : etag.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static int rangeLength(byte[] tag, CompactRange range) {
+        return 2 + tag.length + (range == null ? 0 : range.recordsLength());
     }
 
     /** A {@code PWJ2} entry into {@code entry}, flipped for writing. */
-    static void encodeRange(ByteBuffer entry, int prefix, byte flags, String etag, CompactRange range) {
-        byte[] tag = ascii(etag);
-        entry.putInt(MAGIC).putInt(prefix).putInt(rangeLength(etag, range)).put(flags).put((byte) tag.length).put(tag);
+    static void encodeRange(ByteBuffer entry, int prefix, byte flags, byte[] tag, CompactRange range) {
+        entry.putInt(MAGIC).putInt(prefix).putInt(rangeLength(tag, range)).put(flags).put((byte) tag.length).put(tag);
         if (range != null) {
             range.writeRecordsTo(entry);
         }
@@ -50,15 +54,14 @@ final class JournalFormat {
         entry.putInt((int) crc.getValue()).flip();
     }
 
-    static int storedLength(String etag, StoreWriter.WrittenRange written) {
-        return 1 + ascii(etag).length + 16 + 4 * written.overflow().length;
+    static int storedLength(byte[] tag, StoreWriter.WrittenRange written) {
+        return 1 + tag.length + 16 + 4 * written.overflow().length;
     }
 
     /** A {@code PWJ3} entry into {@code entry}, flipped for writing. */
-    static void encodeStored(ByteBuffer entry, int prefix, String etag, StoreWriter.WrittenRange written) {
-        byte[] tag = ascii(etag);
+    static void encodeStored(ByteBuffer entry, int prefix, byte[] tag, StoreWriter.WrittenRange written) {
         int[] large = written.overflow();
-        entry.putInt(MAGIC_STORED).putInt(prefix).putInt(storedLength(etag, written)).put((byte) tag.length).put(tag)
+        entry.putInt(MAGIC_STORED).putInt(prefix).putInt(storedLength(tag, written)).put((byte) tag.length).put(tag)
                 .putInt(written.records()).putInt(written.width()).putInt(written.crc()).putInt(large.length / 2);
         // In one bulk copy: a range can hold hundreds of large counts, and one put a value was a call each.
         entry.asIntBuffer().put(large);
@@ -66,10 +69,6 @@ final class JournalFormat {
         CRC32C crc = new CRC32C();
         crc.update(entry.duplicate().flip());
         entry.putInt((int) crc.getValue()).flip();
-    }
-
-    private static byte[] ascii(String etag) {
-        return etag == null ? new byte[0] : etag.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The entry in {@code bytes[0, length)}, or null when it is not a valid one. */

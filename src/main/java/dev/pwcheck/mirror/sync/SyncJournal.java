@@ -185,8 +185,9 @@ final class SyncJournal implements Closeable {
 
     /** Records that the partial store now holds {@code prefix} as {@code written} says, with the ETag it came with. */
     synchronized void appendStored(int prefix, String etag, StoreWriter.WrittenRange written) throws IOException {
-        ByteBuffer entry = entryBuffer(JournalFormat.storedLength(etag, written));
-        JournalFormat.encodeStored(entry, prefix, etag, written);
+        byte[] tag = JournalFormat.ascii(etag);
+        ByteBuffer entry = entryBuffer(JournalFormat.storedLength(tag, written));
+        JournalFormat.encodeStored(entry, prefix, tag, written);
         storedAt[prefix] = append(prefix, entry);
     }
 
@@ -226,8 +227,9 @@ final class SyncJournal implements Closeable {
 
     private synchronized void write(int prefix, byte flags, String etag, CompactRange range) throws IOException {
         // One direct buffer, reused: the range is copied once, into the bytes the kernel reads.
-        ByteBuffer entry = entryBuffer(JournalFormat.rangeLength(etag, range));
-        JournalFormat.encodeRange(entry, prefix, flags, etag, range);
+        byte[] tag = JournalFormat.ascii(etag);
+        ByteBuffer entry = entryBuffer(JournalFormat.rangeLength(tag, range));
+        JournalFormat.encodeRange(entry, prefix, flags, tag, range);
         offsets[prefix] = append(prefix, entry);
         storedAt[prefix] = -1;
     }

@@ -118,8 +118,11 @@ final class CheckExchange {
         }
     }
 
+    private static final java.util.Set<String> FLOWS = java.util.Set.of("login", "registration", "reset", "api-key");
+
+    /** {@code flow} when the service knows it (or null: no flow); checked on every call, so a set, not a pattern. */
     static String validFlow(String flow) {
-        if (flow != null && !flow.matches("login|registration|reset|api-key")) {
+        if (flow != null && !FLOWS.contains(flow)) {
             throw new IllegalArgumentException("flow must be login, registration, reset, api-key or null, not " + flow);
         }
         return flow;
