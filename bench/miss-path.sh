@@ -9,8 +9,9 @@
 # (PWCHECK_CACHE_MAX_BYTES=0), so every check goes upstream, and wrk sends it checks of fresh random hashes,
 # `concurrency` at a time. In the same run: wrk fetching random ranges straight from the same nginx, and Spring
 # Security's HaveIBeenPwnedRestApiPasswordChecker in-process (bench profile) at the same concurrency over HTTP.
-# Prefixes without a file get range 00000 (try_files), so every client asks for random prefixes and gets a real
-# range. Reports checks/s, p50/p99, upstream connections opened per 1,000 cold checks and the unknown answers.
+# A prefix without a file gets the file named by its last three hex digits (bench/lib/range-files.sh), so every
+# client asks random prefixes and gets one of `ranges` distinct real ranges (4,096 by default), never one range hot
+# in the caches for every prefix. Reports checks/s, p50/p99, upstream connections opened per 1,000 cold checks and the unknown answers.
 # Needs nginx, wrk, openssl, curl (Debian: apt-get install nginx wrk openssl curl). Everything stops when it ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,7 @@
 # Shared by the benchmarks that need a real upstream: HIBP-style range files on disk (950 hashes each, CRLF, no
-# trailing newline; prefixes without a file get range 00000 through try_files) served by Debian's nginx on loopback,
+# trailing newline) served by Debian's nginx on loopback. A prefix without a file of its own gets the file named by
+# its last three hex digits (ABCDE gets 00CDE), so with at least 4,096 files a client asking random prefixes gets
+# 4,096 distinct ranges, not one range served for every prefix, which would sit hot in the CPU caches of both sides;
 # over plain HTTP and over TLS with HTTP/2 and gzip, its certificate signed by a CA made here with openssl.
 # Source it, then: make_ranges WORK N; make_ca WORK; start_nginx WORK HTTP_PORT TLS_PORT.
 
@@ -48,7 +50,8 @@ http {
     server {
         listen 127.0.0.1:$http_port;
         root $work/www;
-        location /range/ { try_files \$uri /range/00000; }
+        location /range/ { try_files \$uri @spread; }
+        location @spread { rewrite "^/range/[0-9A-Fa-f]{2}([0-9A-Fa-f]{3})\$" /range/00\$1 break; }
     }
     server {
         listen 127.0.0.1:$tls_port ssl http2;
@@ -57,13 +60,15 @@ http {
         gzip on;
         gzip_types text/plain;
         root $work/www;
-        location /range/ { try_files \$uri /range/00000; }
+        location /range/ { try_files \$uri @spread; }
+        location @spread { rewrite "^/range/[0-9A-Fa-f]{2}([0-9A-Fa-f]{3})\$" /range/00\$1 break; }
     }
     # oschonrock/hibp's hibp-download --testing asks http://localhost:8090/PREFIX: the same files, at the root.
     server {
         listen 127.0.0.1:${PEER_PORT:-8090};
         root $work/www/range;
-        location / { try_files \$uri /00000; }
+        location / { try_files \$uri @spread; }
+        location @spread { rewrite "^/[0-9A-Fa-f]{2}([0-9A-Fa-f]{3})\$" /00\$1 break; }
     }
 }
 CONF

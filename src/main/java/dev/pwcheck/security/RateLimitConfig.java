@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Min;
 
+import java.time.Duration;
+
 /**
  * Token buckets on {@code /v1/*} and {@code /range/*}: one per authenticated caller, one per client IP for
  * requests without a caller (browsers asking {@code /range}, or {@code /v1} when authentication is off).
@@ -40,4 +42,23 @@ public interface RateLimitConfig {
     @WithDefault("100000")
     @Min(1)
     int maxTrackedIps();
+
+    /**
+     * Where the buckets live: {@code none}, each replica its own (N replicas admit N budgets), or {@code redis}, in
+     * the shared tier's Redis ({@code quarkus.redis.*}), one budget for all replicas.
+     */
+    @WithDefault("none")
+    Shared shared();
+
+    /** Budget for one shared-bucket decision; past it (or on any Redis failure) the replica uses its own buckets. */
+    @WithDefault("100ms")
+    Duration sharedTimeout();
+
+    /** After a Redis failure, how long the replica limits with its own buckets before it tries Redis again. */
+    @WithDefault("5s")
+    Duration sharedRetry();
+
+    enum Shared {
+        NONE, REDIS
+    }
 }

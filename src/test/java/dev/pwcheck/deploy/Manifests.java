@@ -6,11 +6,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** The Kubernetes manifests under k8s/, parsed as YAML documents, with small helpers to walk them. */
@@ -58,6 +60,36 @@ final class Manifests {
         for (Path file : files()) {
             if (file.startsWith(ROOT.resolve("base")) && !file.getFileName().toString().equals("kustomization.yaml")) {
                 docs.addAll(documents(file));
+            }
+        }
+        return docs;
+    }
+
+    /**
+     * An overlay as the cluster would receive it, rendered by {@code kubectl kustomize} (the kustomize that
+     * {@code kubectl apply -k} uses): patches, namespace and images applied.
+     */
+    @SuppressWarnings("unchecked")
+    static List<Doc> render(String overlay) throws IOException, InterruptedException {
+        Path dir = ROOT.resolve(overlay);
+        Process kubectl;
+        try {
+            kubectl = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+        } catch (IOException notInstalled) {
+            throw new AssertionError("kubectl is not installed: run bin/test, which installs it (Debian: apt-get install kubernetes-client)", notInstalled);
+        }
+        String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!kubectl.waitFor(60, TimeUnit.SECONDS)) {
+            kubectl.destroyForcibly();
+            throw new AssertionError("kubectl kustomize " + overlay + " did not finish");
+        }
+        if (kubectl.exitValue() != 0) {
+            throw new AssertionError("kubectl kustomize " + overlay + " failed: " + out);
+        }
+        List<Doc> docs = new ArrayList<>();
+        for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(out)) {
+            if (doc != null) {
+                docs.add(new Doc(dir, (Map<String, Object>) doc));
             }
         }
         return docs;

@@ -118,6 +118,14 @@ class RenderedOverlayTest {
     }
 
     @Test
+    void theReplicasShareTheirRateLimitsThroughTheirRedis() {
+        Map<String, Object> data = map(one(rendered, "ConfigMap", "pwcheck").body(), "data");
+        assertEquals("redis", data.get("PWCHECK_RATE_LIMIT_SHARED"), "several replicas admit one budget, not one each");
+        assertEquals("redis", data.get("PWCHECK_CACHE_SHARED"), "the buckets live in the shared tier's Redis");
+        assertTrue(((String) data.get("QUARKUS_REDIS_HOSTS")).contains("pwcheck-redis"));
+    }
+
+    @Test
     void onlyANarrowRangeIsTrustedAsProxies() {
         String trusted = (String) map(one(rendered, "ConfigMap", "pwcheck").body(), "data").get("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES");
         for (String entry : trusted.split(",")) {

@@ -31,7 +31,7 @@ final class FormatOption {
                     return kind;
                 }
             }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not full or compact");
+            throw new CommandLine.TypeConversionException("'" + value + "' is not full, compact or filter");
         }
     }
 }

@@ -33,14 +33,12 @@ final class ImportCommand extends Subcommand {
         if (format.minCount < 1) {
             throw usage("--min-count must be at least 1");
         }
-        if (format.kind == StoreFormat.Kind.FILTER && partial) {
-            throw usage("--partial does not go with --format filter: a filter answers for the whole corpus");
-        }
         Progress progress = progress("ranges", StoreFormat.PREFIXES);
         long start = System.nanoTime();
         CorpusImport run = new CorpusImport(store.mode, format.written(), partial, progress);
         boolean filter = format.kind == StoreFormat.Kind.FILTER;
         Path target = store.store();
+        keepPrevious(target);
         Path compact = filter ? target.resolveSibling("." + target.getFileName() + ".filter-source-" + ProcessHandle.current().pid()) : target;
         try {
             Path written = run.run(from, compact);

@@ -47,6 +47,27 @@ abstract class Subcommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Keeps the store a command is about to replace under a second name ({@code .sha1.pwstore.previous}, a hard link,
+     * no copy) until the next command replaces it. Why: replicas on other hosts map the store from a shared volume,
+     * and on NFS (EFS, Filestore, most ReadWriteMany volumes) a file removed on the server is gone for every client but
+     * the one that removed it: a replica still mapping it would fail in a lookup until it swaps. With the link the old
+     * store outlives the rename by a sync interval, when every replica has long moved to the new one. The link replaced
+     * here is the store before that, unused since the last run.
+     */
+    void keepPrevious(Path target) {
+        Path previous = target.resolveSibling("." + target.getFileName() + ".previous");
+        try {
+            java.nio.file.Files.deleteIfExists(previous);
+            if (java.nio.file.Files.exists(target)) {
+                java.nio.file.Files.createLink(previous, target);
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            err().println("Note: " + target.getFileName() + " is not kept as " + previous.getFileName() + " (" + e.getClass().getSimpleName()
+                    + "): replicas on other hosts of a network file system may fail to read it while they swap");
+        }
+    }
+
     /** Builds the filter {@code target} from the compact store {@code source}, and says what it built. */
     static void buildFilter(Path source, Path target, int minCount, Subcommand command) {
         MirrorStore compact = MirrorStore.open(source, true);

@@ -56,6 +56,7 @@ final class SyncCommand extends Subcommand {
         Path into = format.kind == StoreFormat.Kind.FILTER ? store.dir.resolve(".filter-source") : store.dir;
         out().println("Syncing " + store.mode.wire() + " ranges from " + settings.upstream() + " into " + into
                 + " (" + format.written().wire() + ")");
+        keepPrevious(store.store());
         RangeSync sync = new RangeSync(settings, progress, err());
         long start = System.nanoTime();
         Path written = sync.run(into);

@@ -31,6 +31,7 @@ final class TopCommand extends Subcommand {
         }
         MirrorStore source = MirrorStore.open(store.store(), true);
         long start = System.nanoTime();
+        keepPrevious(to.resolve(StoreFormat.fileName(store.mode)));
         Path written = new TopHashes(source, progress("hashes", source.hashes()))
                 .write(count, to.resolve(StoreFormat.fileName(store.mode)));
         out().printf(Locale.ROOT, "Top %,d of %,d hashes in %.1f s%n", Math.min(count, source.hashes()), source.hashes(),

@@ -74,6 +74,19 @@ public class Mirror {
         if (store.subset()) {
             return "holds only the most-seen hashes (mirror top): use it as pwcheck.fallback.dir, not as the mirror";
         }
+        if (store.kind() == StoreFormat.Kind.FILTER) {
+            // A filter's miss is "clean" in either mode, and it lacks every hash seen fewer than its build threshold
+            // times: a flow acting on fewer sightings would be told clean of passwords it must refuse.
+            for (Map.Entry<String, Integer> threshold : thresholds.entrySet()) {
+                if (threshold.getValue() < store.minCount()) {
+                    String why = "is a filter built with --min-count " + store.minCount() + ", above " + threshold.getKey() + "="
+                            + threshold.getValue() + ": it answers clean for passwords seen fewer than " + store.minCount()
+                            + " times, which that flow must act on; rebuild it with --min-count " + threshold.getValue()
+                            + " or raise the flow's threshold";
+                    return refuse(store, why);
+                }
+            }
+        }
         if (store.kind() == StoreFormat.Kind.FILTER && !source.usesUpstream()) {
             // In mirror mode a filter's hit is the answer, with its build threshold as the count: a flow asking for
             // more than that would be told breached on a guess.
@@ -82,14 +95,19 @@ public class Mirror {
                     String why = "is a filter built with --min-count " + store.minCount() + ", below " + threshold.getKey() + "="
                             + threshold.getValue() + ": in pwcheck.source=mirror it cannot tell that flow's breached from clean;"
                             + " rebuild it with --min-count " + threshold.getValue() + " or lower the flow's threshold";
-                    if (refusedAtStart == null && watcher == null) {
-                        refusedAtStart = store.file() + " " + why;
-                    }
-                    return why;
+                    return refuse(store, why);
                 }
             }
         }
         return null;
+    }
+
+    /** A store refused while the service starts stops the start; later, the store in service stays. */
+    private String refuse(MirrorStore store, String why) {
+        if (refusedAtStart == null && watcher == null) {
+            refusedAtStart = store.file() + " " + why;
+        }
+        return why;
     }
 
     /** Opens any store that changed on disk since the last look. Safe to call at any time. */

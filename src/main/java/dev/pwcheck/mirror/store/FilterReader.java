@@ -14,6 +14,9 @@ final class FilterReader {
     private final int shardBits;
     private final int minCount;
     private final long keys;
+    /** Where the held-ranges bits start, or -1 in an older filter, which holds every range. */
+    private final long heldAt;
+    private final int presentRanges;
 
     /**
      * @param keys the header's key count, which the shards must add up to
@@ -28,8 +31,21 @@ final class FilterReader {
                 || map.size < FilterFormat.fingerprintsAt(shardBits)) {
             throw new StoreException(map.file + " is not a usable filter store: its header does not add up");
         }
-        if (map.crcOf(FilterFormat.SHARDS_AT, (long) FilterFormat.SHARD_BYTES << shardBits) != map.intAt(StoreFormat.H_META_CRC)) {
-            throw new StoreException(map.file + " is corrupt: its shard table does not match its checksum");
+        int rangesHeld = map.intAt(FilterFormat.H_RANGES_HELD);
+        long tableBytes = (long) FilterFormat.SHARD_BYTES << shardBits;
+        if (rangesHeld != 0 && rangesHeld != 1 || rangesHeld == 1 && map.size < FilterFormat.fingerprintsAt(shardBits) + FilterFormat.HELD_BYTES) {
+            throw new StoreException(map.file + " is not a usable filter store: its header does not add up");
+        }
+        // The held ranges end the file: where they are does not depend on the shard table, so both are checked
+        // against their checksum before anything is read from either.
+        this.heldAt = rangesHeld == 1 ? map.size - FilterFormat.HELD_BYTES : -1;
+        java.util.zip.CRC32C meta = new java.util.zip.CRC32C();
+        map.update(meta, FilterFormat.SHARDS_AT, tableBytes);
+        if (heldAt >= 0) {
+            map.update(meta, heldAt, FilterFormat.HELD_BYTES);
+        }
+        if ((int) meta.getValue() != map.intAt(StoreFormat.H_META_CRC)) {
+            throw new StoreException(map.file + " is corrupt: its shard table or held ranges do not match their checksum");
         }
         this.shards = new Shard[1 << shardBits];
         long expectAt = FilterFormat.fingerprintsAt(shardBits);
@@ -47,17 +63,31 @@ final class FilterReader {
             total += shardKeys;
             shards[i] = new Shard(stored, fingerprintsAt);
         }
-        if (expectAt != map.size || total != keys) {
+        if (expectAt != (heldAt >= 0 ? heldAt : map.size) || total != keys) {
             throw new StoreException(map.file + " is truncated or padded: its size does not match its shards");
         }
+        int present = 0;
+        for (int prefix = 0; prefix < StoreFormat.PREFIXES; prefix++) {
+            present += holds(prefix) ? 1 : 0;
+        }
+        this.presentRanges = present;
         long fingerprints = FilterFormat.fingerprintsAt(shardBits);
-        if (verify && map.crcOf(fingerprints, map.size - fingerprints) != map.intAt(StoreFormat.H_RECORDS_CRC)) {
+        if (verify && map.crcOf(fingerprints, expectAt - fingerprints) != map.intAt(StoreFormat.H_RECORDS_CRC)) {
             throw new StoreException(map.file + " is corrupt: its fingerprints do not match their checksum");
         }
     }
 
     long keys() {
         return keys;
+    }
+
+    /** Whether the filter was built from the range of {@code prefix}: for the others, its "clean" means nothing. */
+    boolean holds(int prefix) {
+        return heldAt < 0 || (map.byteAt(heldAt + (prefix >>> 3)) & (1 << (prefix & 7))) != 0;
+    }
+
+    int presentRanges() {
+        return presentRanges;
     }
 
     /** The build threshold: the count a hit answers. */

@@ -14,7 +14,8 @@ import java.util.zip.CRC32C;
 /**
  * Builds a filter store from a full or compact store (its records are in key order, so each shard is a run of its
  * ranges): shard by shard, each shard's keys (those seen at least {@code minCount} times) in memory only while it is
- * built. Written beside the target and renamed into place once complete and synced, as the other writers do.
+ * built. The source may be partial: the filter then records the ranges it was built from and answers for those only.
+ * Written beside the target and renamed into place once complete and synced, as the other writers do.
  */
 public final class FilterWriter {
 
@@ -34,9 +35,10 @@ public final class FilterWriter {
     }
 
     public Summary write(MirrorStore source, Path target) {
-        if (source.kind() == StoreFormat.Kind.FILTER || source.subset() || source.presentRanges() != StoreFormat.PREFIXES) {
-            // A filter answers "clean" for whatever it lacks: built from part of the corpus, it would lie.
-            throw new StoreException("a filter is built from a full or compact store of the whole corpus (every range)");
+        if (source.kind() == StoreFormat.Kind.FILTER || source.subset()) {
+            // A filter answers "clean" for whatever it lacks in a range it holds: built from some hashes of a range
+            // (mirror top), it would lie. Missing ranges are fine: they are recorded as not held.
+            throw new StoreException("a filter is built from a full or compact store of whole ranges, not from a filter or a top-hashes store");
         }
         long start = System.nanoTime();
         HashMode mode = source.mode();
@@ -83,14 +85,23 @@ public final class FilterWriter {
                 keys += n;
                 progress.advance(prefixesPerShard);
             }
+            // A filter of every range keeps the layout filters always had, so that a release from before partial
+            // filters still reads it (a job and replicas of different releases during an upgrade).
+            boolean partial = source.presentRanges() != StoreFormat.PREFIXES;
             table.flip();
             CRC32C meta = new CRC32C();
             meta.update(table.duplicate());
+            if (partial) {
+                ByteBuffer held = heldRanges(source);
+                StoreFiles.writeFully(channel, held.duplicate(), at);
+                meta.update(held);
+            }
             StoreFiles.writeFully(channel, table, FilterFormat.SHARDS_AT);
             ByteBuffer header = StoreFormat.header(mode, FilterFormat.FINGERPRINT_BYTES, StoreFormat.Kind.FILTER, keys,
                             (int) fingerprintsCrc.getValue(), (int) meta.getValue())
                     .putInt(FilterFormat.H_SHARD_BITS, shardBits)
-                    .putInt(FilterFormat.H_MIN_COUNT, minCount);
+                    .putInt(FilterFormat.H_MIN_COUNT, minCount)
+                    .putInt(FilterFormat.H_RANGES_HELD, partial ? 1 : 0);
             StoreFiles.writeFully(channel, header, 0);
             channel.force(true);
             long bytes = channel.size();
@@ -108,5 +119,16 @@ public final class FilterWriter {
                 }
             }
         }
+    }
+
+    /** Bit {@code prefix} set when the source holds that range, as a full or compact store's presence bits are. */
+    private static ByteBuffer heldRanges(MirrorStore source) {
+        byte[] bits = new byte[FilterFormat.HELD_BYTES];
+        for (int prefix = 0; prefix < StoreFormat.PREFIXES; prefix++) {
+            if (source.holds(prefix)) {
+                bits[prefix >>> 3] |= (byte) (1 << (prefix & 7));
+            }
+        }
+        return ByteBuffer.wrap(bits);
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Arrays;
 
-import static dev.pwcheck.mirror.store.StoreFormat.PREFIXES;
 
 /**
  * A store file opened for lookups, memory-mapped: the operating system's page cache holds the corpus, not the
@@ -102,16 +101,16 @@ public final class MirrorStore {
     }
 
     public int presentRanges() {
-        return filter != null ? PREFIXES : records.presentRanges();
+        return filter != null ? filter.presentRanges() : records.presentRanges();
     }
 
     public Instant createdAt() {
         return createdAt;
     }
 
-    /** Whether the store has the range of {@code prefix} (every range, unless it was built partial). */
+    /** Whether the store has the range of {@code prefix} (every range, unless it was built partial, a filter too). */
     public boolean holds(int prefix) {
-        return filter != null || records.holds(prefix);
+        return filter != null ? filter.holds(prefix) : records.holds(prefix);
     }
 
     /**

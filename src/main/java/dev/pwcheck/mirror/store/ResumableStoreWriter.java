@@ -32,9 +32,10 @@ public final class ResumableStoreWriter extends StoreWriter {
      * @return whether it was taken back; once one is not, none after it can be
      */
     public boolean takeBack(int prefix, WrittenRange written) {
-        if (buffer.position() != 0 || written.width() != width || written.records() < 0) {
+        if (output.buffered() != 0 || written.width() != width || written.records() < 0) {
             return false;
         }
+        long records = output.count();
         long length = (long) written.records() * width;
         long at = StoreFormat.RECORDS_AT + records * width;
         try {
@@ -64,11 +65,7 @@ public final class ResumableStoreWriter extends StoreWriter {
             }
             // The bytes are as written: the range goes back into the index, the checksum and the overflow table.
             beginRange(prefix);
-            recordsCrc.update(bytes);
-            for (int i = 0; i + 1 < large.length; i += 2) {
-                addOverflow(records + large[i], large[i + 1]);
-            }
-            records += written.records();
+            output.takeBack(bytes, written.records(), large);
             rangeEmpty = false;
             wholeRange = true;
             return true;
@@ -93,7 +90,7 @@ public final class ResumableStoreWriter extends StoreWriter {
     /** After the ranges taken back: whatever the partial store holds past them is cut off, and writing goes on there. */
     public void continueAfterTakenBack() {
         try {
-            long end = StoreFormat.RECORDS_AT + records * width;
+            long end = StoreFormat.RECORDS_AT + output.count() * width;
             channel.truncate(end);
             channel.position(end);
         } catch (IOException e) {
@@ -108,7 +105,7 @@ public final class ResumableStoreWriter extends StoreWriter {
             return;
         }
         try {
-            flush();
+            output.flush();
             channel.close();
         } catch (IOException e) {
             // Best effort: what was not flushed is fetched again by the next run.

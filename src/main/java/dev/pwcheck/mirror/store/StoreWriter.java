@@ -5,8 +5,6 @@ import dev.pwcheck.format.HashMode;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -24,13 +22,12 @@ import static dev.pwcheck.mirror.store.StoreFormat.PREFIXES;
  * hashes that share them become one record with the larger count (counted in {@link #merged()}), so a lookup never
  * under-reports. Everything goes to a temporary file beside the
  * target; only {@link #commit()} (after fsync) renames it into place, so a crash or a rejected input never
- * leaves a half-written store where the service would load it.
+ * leaves a half-written store where the service would load it. The writer holds the order of what it is given, the
+ * index and presence bits, and the file; the records themselves are laid out by its {@link RecordOutput}.
  */
 public class StoreWriter implements Closeable {
 
-    private static final int BUFFER_BYTES = 1 << 20;
-    /** Eight key bytes at a time, in whatever order: only copied. */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final int TABLE_PIECE_BYTES = 1 << 20;
 
     private final Path target;
     final Path temp;
@@ -41,8 +38,7 @@ public class StoreWriter implements Closeable {
     private final int suffixBytes;
     private final int keyBytes;
     final FileChannel channel;
-    final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
-    final CRC32C recordsCrc = new CRC32C();
+    final RecordOutput output;
     private final int[] index = new int[PREFIXES + 1];
     private final byte[] presence = new byte[PREFIXES / 8];
     private final byte[] lastSuffix;
@@ -51,11 +47,8 @@ public class StoreWriter implements Closeable {
     private int pendingCount;
     private boolean pending;
     private long merged;
-    private int[] overflow = new int[1024];
     /** A range's records, copied here to be read in one loop (reused: one range at a time). */
     private byte[] scratch = new byte[64 << 10];
-    private int overflowPairs;
-    long records;
     int prefix = -1;
     boolean rangeEmpty;
     /** The current range was added whole ({@link #addRange}, {@link #copyRange}): no single hash may follow. */
@@ -63,12 +56,6 @@ public class StoreWriter implements Closeable {
     boolean committed;
     /** A sync's partial store ({@link ResumableStoreWriter}): each whole range goes to the file as it ends. */
     private final boolean flushEachWholeRange;
-    /** While a whole range is being written: where it began, and the checksum of its bytes so far. */
-    private boolean accounting;
-    private long rangeRecordsFrom;
-    private int rangeOverflowFrom;
-    private int rangeCrcFrom;
-    private final CRC32C rangeCrc = new CRC32C();
 
     /**
      * What a whole range put into the store: its records (of {@code width} bytes), the CRC-32C of their bytes, and its
@@ -113,6 +100,7 @@ public class StoreWriter implements Closeable {
         } catch (IOException e) {
             throw new StoreException("cannot create " + temp + ": " + e.getMessage(), e);
         }
+        this.output = new RecordOutput(channel, temp, width, suffixBytes, keyBytes);
     }
 
     /** Starts the range of {@code next}, which must come after every range begun so far. It may stay empty. */
@@ -122,7 +110,7 @@ public class StoreWriter implements Closeable {
         }
         writePending();
         for (int p = prefix + 1; p <= next; p++) {
-            index[p] = (int) records;
+            index[p] = (int) output.count();
         }
         prefix = next;
         presence[next >>> 3] |= (byte) (1 << (next & 7));
@@ -178,54 +166,7 @@ public class StoreWriter implements Closeable {
             return;
         }
         pending = false;
-        putRecord(pendingKey, 0, pendingCount);
-    }
-
-    /** Appends one record: the key at {@code src[from]} (the low nibble of its last byte ignored) and its count. */
-    private void putRecord(byte[] src, int from, int count) {
-        int inline = inlineCount(count);
-        if (buffer.remaining() < width) {
-            flush();
-        }
-        int at = buffer.position();
-        layRecord(src, from, inline, buffer.array(), at);
-        buffer.position(at + width);
-        records++;
-    }
-
-    /** The record layout: the key (the low nibble of its last byte ignored), then the 12-bit count in that nibble and one byte. */
-    private void layRecord(byte[] src, int from, int inline, byte[] out, int at) {
-        System.arraycopy(src, from, out, at, keyBytes - 1);
-        out[at + keyBytes - 1] = (byte) ((src[from + keyBytes - 1] & 0xF0) | (inline >>> 8));
-        out[at + keyBytes] = (byte) inline;
-    }
-
-    /**
-     * The count as the next record holds it: itself, or the overflow mark with the count put in the overflow table.
-     * Also where the record count is capped, since every record passes here first.
-     */
-    private int inlineCount(int count) {
-        requireRoom(1);
-        if (count <= StoreFormat.MAX_INLINE_COUNT) {
-            return count;
-        }
-        return overflowMark(count);
-    }
-
-    /** Puts {@code count} in the overflow table for the next record, and returns the mark that record holds instead. */
-    private int overflowMark(int count) {
-        addOverflow(records, count);
-        return StoreFormat.OVERFLOW_MARK;
-    }
-
-    /** Puts {@code count} in the overflow table for record number {@code record}. */
-    void addOverflow(long record, int count) {
-        if (overflowPairs * 2 + 2 > overflow.length) {
-            overflow = Arrays.copyOf(overflow, overflow.length * 2);
-        }
-        overflow[overflowPairs * 2] = (int) record;
-        overflow[overflowPairs * 2 + 1] = count;
-        overflowPairs++;
+        output.put(pendingKey, 0, pendingCount);
     }
 
     /**
@@ -251,36 +192,7 @@ public class StoreWriter implements Closeable {
             }
             return endWholeRange();
         }
-        requireRoom(size);
-        // Full records straight into the buffer's array, as many as fit between flushes: a sync writes every hash here.
-        // layRecord's layout and CompactRange.readCount's, written out: a sync runs with the JVM's simple compiler,
-        // which inlines neither, and two calls and a small array copy a record were a fifth of the sync's store work.
-        int copied = keyBytes - 1;
-        int longs = copied / Long.BYTES * Long.BYTES;
-        for (int i = 0, from = 0; i < size; ) {
-            if (buffer.remaining() < width) {
-                flush();
-            }
-            int batch = Math.min(size - i, buffer.remaining() / width);
-            byte[] out = buffer.array();
-            int at = buffer.position();
-            for (int end = i + batch; i < end; i++, from += inWidth, at += width) {
-                int c = from + suffixBytes;
-                int count = (in[c] & 0xFF) << 24 | (in[c + 1] & 0xFF) << 16 | (in[c + 2] & 0xFF) << 8 | in[c + 3] & 0xFF;
-                int inline = count <= StoreFormat.MAX_INLINE_COUNT ? count : overflowMark(count);
-                int k = 0;
-                for (; k < longs; k += Long.BYTES) {
-                    LONGS.set(out, at + k, (long) LONGS.get(in, from + k));
-                }
-                for (; k < copied; k++) {
-                    out[at + k] = in[from + k];
-                }
-                out[at + copied] = (byte) ((in[from + copied] & 0xF0) | (inline >>> 8));
-                out[at + keyBytes] = (byte) inline;
-                records++;
-            }
-            buffer.position(at);
-        }
+        output.putFull(in, size);
         return endWholeRange();
     }
 
@@ -294,37 +206,8 @@ public class StoreWriter implements Closeable {
             throw new StoreException("a range can only be copied from a store of the same corpus and kind");
         }
         startWholeRange();
-        long first = source.rangeStart(prefix);
-        long end = source.rangeStart(prefix + 1);
-        // The range's large counts are one run of the source's overflow table: found once, then walked in step.
-        int overflowAt = first < end ? source.overflowIndexFrom(first) : 0;
-        for (long r = first; r < end; ) {
-            if (buffer.remaining() < width) {
-                flush();
-            }
-            int n = (int) Math.min(end - r, buffer.remaining() / width);
-            byte[] out = buffer.array();
-            int start = buffer.position();
-            requireRoom(n);
-            source.copyRecords(r, n, out, start);
-            for (int i = 0; i < n; i++) {
-                int at = start + i * width + keyBytes - 1;
-                if (((out[at] & 0x0F) << 8 | out[at + 1] & 0xFF) == StoreFormat.OVERFLOW_MARK) {
-                    inlineCount(source.overflowCountAt(overflowAt++, r + i));
-                }
-                records++;
-            }
-            buffer.position(start + n * width);
-            r += n;
-        }
+        output.copy(source, prefix);
         return endWholeRange();
-    }
-
-    /** Refuses {@code more} records past the most a store's 32-bit record numbers can hold. */
-    private void requireRoom(long more) {
-        if (records + more > 0xFFFF_FFFFL) {
-            throw new StoreException("more hashes than a store holds (2^32 - 1)");
-        }
     }
 
     /** A whole range goes alone into the range just begun: the per-hash order check of {@link #add} does not cover it. */
@@ -338,11 +221,7 @@ public class StoreWriter implements Closeable {
         writePending();
         rangeEmpty = false;
         wholeRange = true;
-        accounting = true;
-        rangeRecordsFrom = records;
-        rangeOverflowFrom = overflowPairs;
-        rangeCrc.reset();
-        rangeCrcFrom = buffer.position();
+        output.startRange();
     }
 
     /**
@@ -351,27 +230,20 @@ public class StoreWriter implements Closeable {
      */
     private WrittenRange endWholeRange() {
         writePending();
-        rangeCrc.update(buffer.array(), rangeCrcFrom, buffer.position() - rangeCrcFrom);
-        accounting = false;
+        WrittenRange written = output.endRange();
         if (flushEachWholeRange) {
             // Into the file before a sync journals where the range is: a kill then loses nothing the journal points at.
-            flush();
+            output.flush();
         }
-        rangeCrcFrom = buffer.position();
-        int pairs = overflowPairs - rangeOverflowFrom;
-        int[] large = new int[pairs * 2];
-        for (int i = 0; i < pairs; i++) {
-            large[2 * i] = (int) (Integer.toUnsignedLong(overflow[2 * (rangeOverflowFrom + i)]) - rangeRecordsFrom);
-            large[2 * i + 1] = overflow[2 * (rangeOverflowFrom + i) + 1];
-        }
-        return new WrittenRange((int) (records - rangeRecordsFrom), width, (int) rangeCrc.getValue(), large);
+        return written;
     }
 
     /** Writes index, presence, overflow and header, syncs, and atomically replaces the target. */
     public Path commit() {
         try {
             writePending();
-            flush();
+            output.flush();
+            long records = output.count();
             for (int p = prefix + 1; p <= PREFIXES; p++) {
                 index[p] = (int) records;
             }
@@ -379,15 +251,15 @@ public class StoreWriter implements Closeable {
             // direct buffer a piece at a time: whole, they were copied three times over (a heap buffer, its
             // byte-swapped view, the JDK's temporary direct copy), a tenth of a second for a large table.
             CRC32C metaCrc = new CRC32C();
-            ByteBuffer piece = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.BIG_ENDIAN);
+            ByteBuffer piece = ByteBuffer.allocateDirect(TABLE_PIECE_BYTES).order(ByteOrder.BIG_ENDIAN);
             writeInts(index, index.length, StoreFormat.INDEX_AT, metaCrc, piece);
             metaCrc.update(presence);
             writeFully(ByteBuffer.wrap(presence), StoreFormat.PRESENCE_AT);
-            writeInts(overflow, overflowPairs * 2, StoreFormat.overflowAt(records, width), metaCrc, piece);
+            writeInts(output.overflowTable(), output.overflowPairs() * 2, StoreFormat.overflowAt(records, width), metaCrc, piece);
 
-            ByteBuffer header = StoreFormat.header(mode, width, kind, records, (int) recordsCrc.getValue(), (int) metaCrc.getValue())
+            ByteBuffer header = StoreFormat.header(mode, width, kind, records, output.recordsCrc(), (int) metaCrc.getValue())
                     .put(StoreFormat.H_SUBSET, (byte) (subset ? 1 : 0))
-                    .putInt(StoreFormat.H_OVERFLOW, overflowPairs);
+                    .putInt(StoreFormat.H_OVERFLOW, output.overflowPairs());
             writeFully(header, 0);
             channel.force(true);
             channel.close();
@@ -397,23 +269,6 @@ public class StoreWriter implements Closeable {
         } catch (IOException e) {
             throw new StoreException("cannot write " + temp + ": " + e.getMessage(), e);
         }
-    }
-
-    void flush() {
-        if (accounting) {
-            rangeCrc.update(buffer.array(), rangeCrcFrom, buffer.position() - rangeCrcFrom);
-            rangeCrcFrom = 0;
-        }
-        buffer.flip();
-        recordsCrc.update(buffer.duplicate());
-        try {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        } catch (IOException e) {
-            throw new StoreException("cannot write " + temp + ": " + e.getMessage(), e);
-        }
-        buffer.clear();
     }
 
     /** Writes {@code values[0, count)} big-endian from {@code at} through {@code piece}, adding their bytes to {@code crc}. */

@@ -4,15 +4,13 @@ import dev.pwcheck.upstream.AnswerBody;
 import dev.pwcheck.upstream.FailureCause;
 import dev.pwcheck.upstream.UpstreamException;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Reads one HTTP/1.1 answer off a keep-alive connection as its bytes arrive (RFC 9112): the status line and the few
  * headers a sync uses, then the body framed by {@code Content-Length}, by chunked transfer coding, or by the end of
  * the connection. A 200's body goes into an {@link AnswerBody} (which inflates gzip and holds the size cap on the
  * decoded bytes); any other status's body is counted and dropped, under the same cap. Everything the upstream sends is
- * untrusted: a head over {@link #MAX_HEAD_BYTES}, a malformed status line or header, conflicting lengths or a bad
- * chunk are refused with an {@link UpstreamException}, and the connection is not used again.
+ * untrusted: a head over {@link #MAX_HEAD_BYTES}, a malformed status line or header ({@link ResponseHead} reads them),
+ * conflicting lengths or a bad chunk are refused with an {@link UpstreamException}, and the connection is not used again.
  *
  * <p>Reset for each answer; not thread-safe (the thread that owns the connection owns its reader).
  */
@@ -46,14 +44,7 @@ final class ResponseReader {
     private byte[] spareBody;
     private long remaining;
     private long bodyBytes;
-    /** What the head said, while it is read: its Content-Length (-1: none), encodings and connection tokens. */
-    private long headLength;
-    private String contentEncoding;
-    private int encodings;
-    private int transferCodings;
-    private boolean chunked;
-    private boolean closeAsked;
-    private boolean keepAliveAsked;
+    private final ResponseHead head = new ResponseHead();
 
     ResponseReader(int maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
@@ -184,7 +175,7 @@ final class ResponseReader {
             for (int i = 0; i < n; i++) {
                 if (line[lineLength++] == '\n' && headEnded()) {
                     if (state == State.HEAD) {
-                        parseHead();
+                        headRead();
                     } else {
                         finishBody();
                     }
@@ -203,56 +194,36 @@ final class ResponseReader {
         return n >= 2 && (line[n - 2] == '\n' || (n >= 3 && line[n - 2] == '\r' && line[n - 3] == '\n'));
     }
 
-    /**
-     * Reads the status line and the headers a sync uses, from the bytes themselves: only an ETag, a Retry-After and
-     * an encoding become strings. (Read through strings, this was the largest method the JIT compiled in a sync.)
-     */
-    private void parseHead() {
-        int lineEnd = lineEnd(0);
-        int code = statusCode(lineEnd);
-        boolean http10 = line[7] == '0';
-        headLength = -1;
-        contentEncoding = null;
-        encodings = 0;
-        transferCodings = 0;
-        chunked = false;
-        closeAsked = false;
-        keepAliveAsked = false;
-        int at = next(lineEnd);
-        while (at < lineLength) {
-            lineEnd = lineEnd(at);
-            if (lineEnd == at) {
-                break;
-            }
-            header(at, lineEnd);
-            at = next(lineEnd);
-        }
+    /** Frames the body as the head just read says, or waits for the real head after an interim one. */
+    private void headRead() {
+        head.parse(line, lineLength);
+        int code = head.status();
         if (code >= 100 && code < 200) {
             // An interim answer (100 Continue, 103 Early Hints): the real one follows on the same connection.
             if (code == 101) {
                 throw malformed("the upstream switched protocols, which was not asked for");
             }
-            etag = null;
-            retryAfter = null;
             return;
         }
         status = code;
-        keepAlive = http10 ? keepAliveAsked : !closeAsked;
-        long length = transferCodings == 0 ? headLength : -1;
+        etag = head.etag();
+        retryAfter = head.retryAfter();
+        keepAlive = head.keepAlive();
+        long length = head.transferCoded() ? -1 : head.contentLength();
         if (code == 200) {
             if (length > maxBodyBytes) {
                 throw new UpstreamException(FailureCause.TOO_LARGE, "upstream range answer declares over " + maxBodyBytes + " bytes");
             }
-            // Sized from the length it declares. Two Content-Encoding headers make a list, which nothing here reads.
-            body = AnswerBody.forEncoding(encodings > 1 ? "unsupported" : contentEncoding, maxBodyBytes, (int) length, spareBody);
+            // Sized from the length it declares.
+            body = AnswerBody.forEncoding(head.contentEncoding(), maxBodyBytes, (int) length, spareBody);
         }
         if (code == 204 || code == 304) {
             state = State.DONE;
-        } else if (transferCodings > 0) {
-            if (chunked) {
+        } else if (head.transferCoded()) {
+            if (head.chunked()) {
                 state = State.CHUNK_SIZE;
                 // A length beside chunked coding is a smuggling sign: read this answer, then drop the connection.
-                keepAlive &= headLength < 0;
+                keepAlive &= head.contentLength() < 0;
             } else {
                 state = State.UNTIL_CLOSE;
                 keepAlive = false;
@@ -267,75 +238,6 @@ final class ResponseReader {
         } else {
             state = State.UNTIL_CLOSE;
             keepAlive = false;
-        }
-    }
-
-    /** The status line, {@code HTTP/1.x NNN[ reason]}: its three-digit code. */
-    private int statusCode(int lineEnd) {
-        if (lineEnd < 12 || line[0] != 'H' || line[1] != 'T' || line[2] != 'T' || line[3] != 'P' || line[4] != '/'
-                || line[5] != '1' || line[6] != '.' || line[7] < '0' || line[7] > '9' || line[8] != ' '
-                || lineEnd > 12 && line[12] != ' ') {
-            throw malformed("the answer does not start with an HTTP/1.x status line");
-        }
-        return (int) decimal(9, 12, "the answer's status is not three digits");
-    }
-
-    /** One header line, {@code line[at, lineEnd)}: kept when it is one a sync reads. */
-    private void header(int at, int lineEnd) {
-        if (line[at] == ' ' || line[at] == '\t') {
-            throw malformed("the answer folds a header over lines");
-        }
-        int colon = at;
-        while (colon < lineEnd && line[colon] != ':') {
-            colon++;
-        }
-        if (colon == lineEnd || colon == at) {
-            throw malformed("the answer has a header line without a name and a colon");
-        }
-        int nameLength = colon - at;
-        int from = skipSpace(colon + 1, lineEnd);
-        int to = trimSpace(from, lineEnd);
-        if (named(at, nameLength, "content-length")) {
-            long value = decimal(from, to, "the answer's Content-Length is not a number");
-            if (headLength >= 0 && headLength != value) {
-                throw malformed("the answer has two different Content-Length headers");
-            }
-            headLength = value;
-        } else if (named(at, nameLength, "connection")) {
-            connectionTokens(from, to);
-        } else if (named(at, nameLength, "etag")) {
-            etag = ascii(from, to);
-        } else if (named(at, nameLength, "content-encoding")) {
-            encodings++;
-            contentEncoding = ascii(from, to);
-        } else if (named(at, nameLength, "transfer-encoding")) {
-            transferCodings++;
-            // Chunked must be the last coding (RFC 9112 section 6.1), of the last header that lists codings.
-            int last = to;
-            while (last > from && line[last - 1] != ',') {
-                last--;
-            }
-            last = skipSpace(last, to);
-            chunked = to - last == 7 && named(last, 7, "chunked");
-        } else if (named(at, nameLength, "retry-after")) {
-            retryAfter = ascii(from, to);
-        }
-    }
-
-    /** Reads the tokens of a Connection header ({@code close}, {@code keep-alive}, any case, comma-separated). */
-    private void connectionTokens(int from, int to) {
-        int start = from;
-        for (int i = from; i <= to; i++) {
-            if (i == to || line[i] == ',') {
-                int a = skipSpace(start, i);
-                int b = trimSpace(a, i);
-                if (b - a == 5 && named(a, 5, "close")) {
-                    closeAsked = true;
-                } else if (b - a == 10 && named(a, 10, "keep-alive")) {
-                    keepAliveAsked = true;
-                }
-                start = i + 1;
-            }
         }
     }
 
@@ -397,73 +299,6 @@ final class ResponseReader {
             body.finish();
         }
         state = State.DONE;
-    }
-
-    /** Where the line starting at {@code from} ends, before its CR LF (or bare LF). */
-    private int lineEnd(int from) {
-        int i = from;
-        while (i < lineLength && line[i] != '\n') {
-            i++;
-        }
-        return i > from && line[i - 1] == '\r' ? i - 1 : i;
-    }
-
-    private int next(int lineEnd) {
-        int i = lineEnd;
-        if (i < lineLength && line[i] == '\r') {
-            i++;
-        }
-        return i + 1;
-    }
-
-    /** Whether the header name at {@code line[at, at + length)} is {@code lowerCase}, in any case. */
-    private boolean named(int at, int length, String lowerCase) {
-        if (length != lowerCase.length()) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            // Header names here are letters and '-': setting bit 5 lower-cases a letter and leaves '-' as it is.
-            if ((line[at + i] | 0x20) != lowerCase.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Where {@code line[from, to)} stops starting with spaces and tabs (optional whitespace, RFC 9110 5.6.3). */
-    private int skipSpace(int from, int to) {
-        while (from < to && (line[from] == ' ' || line[from] == '\t')) {
-            from++;
-        }
-        return from;
-    }
-
-    /** Where {@code line[from, to)} ends without the spaces and tabs it ends with. */
-    private int trimSpace(int from, int to) {
-        while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) {
-            to--;
-        }
-        return to;
-    }
-
-    /** The decimal digits of {@code line[from, to)} (a status code, a Content-Length), refused as {@code problem}. */
-    private long decimal(int from, int to, String problem) {
-        if (from == to || to - from > 18) {
-            throw malformed(problem);
-        }
-        long value = 0;
-        for (int i = from; i < to; i++) {
-            int digit = line[i] - '0';
-            if (digit < 0 || digit > 9) {
-                throw malformed(problem);
-            }
-            value = value * 10 + digit;
-        }
-        return value;
-    }
-
-    private String ascii(int from, int to) {
-        return new String(line, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     private static UpstreamException malformed(String message) {
