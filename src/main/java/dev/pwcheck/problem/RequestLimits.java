@@ -38,6 +38,8 @@ public class RequestLimits {
     public static final int MAX_HEADER_BYTES = 16 * 1024;
 
     private static final Logger LOG = Logger.getLogger(RequestLimits.class);
+    /** Set while this route reads a chunked body: a failure then is the body's framing, the client's doing. */
+    private static final String READING_BODY = "pwcheck.reading-body";
 
     void install(@Observes Router router) {
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BodySizeLimit.MAX_BODY_BYTES).setHandleFileUploads(false);
@@ -54,8 +56,15 @@ public class RequestLimits {
                     } else if (declared > BodySizeLimit.MAX_BODY_BYTES) {
                         refuse(context, Response.Status.REQUEST_ENTITY_TOO_LARGE, BodySizeLimit.tooLarge().problem().detail());
                     } else if (request.version() != HttpVersion.HTTP_2 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+                        if (!"chunked".equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING).trim())) {
+                            // Another coding (xchunked, "gzip, chunked") left the request waiting for a body that never
+                            // ends, or its body read as if plain: framing two parties may read two ways is refused.
+                            refuse(context, Response.Status.BAD_REQUEST, "Transfer-Encoding must be chunked, alone");
+                            return;
+                        }
                         // Read here, up to the limit: the endpoint's own reading of a chunked body past the HTTP layer's cap
                         // failed with an I/O error. (The endpoint takes the body read here; on HTTP/2 it reads its own.)
+                        context.put(READING_BODY, Boolean.TRUE);
                         bodies.handle(context);
                     } else {
                         context.next();
@@ -90,6 +99,17 @@ public class RequestLimits {
 
     /** The 413 of the body handler above, and what a cut body fails with once its request was answered. */
     private static void failed(RoutingContext context) {
+        if (context.statusCode() != 413 && context.get(READING_BODY) != null && !context.request().isEnded()) {
+            // The HTTP layer refused a chunk (a size that is not hex, say) while the body was read here: the client's
+            // bad framing, which the error handler logged at ERROR with its stack trace. The HTTP layer has closed the
+            // connection by now, so there is mostly no one left to answer.
+            if (context.response().closed() || context.response().ended()) {
+                LOG.debugf("A chunked body could not be read: %s", context.failure() == null ? "no cause" : context.failure().getClass().getName());
+            } else {
+                refuse(context, Response.Status.BAD_REQUEST, "the request body's chunked framing is malformed");
+            }
+            return;
+        }
         if ((context.response().ended() || context.response().closed()) && cutBody(context.failure())) {
             // Answered already (a refusal closed the connection under a body still arriving): the late failure has no
             // one to go to. Not an error of ours, and logging one per request would let anyone fill the log.

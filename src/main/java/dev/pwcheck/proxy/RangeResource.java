@@ -1,13 +1,9 @@
 package dev.pwcheck.proxy;
 
-import dev.pwcheck.hash.Hex;
-import dev.pwcheck.hash.Sha1Hash;
 import dev.pwcheck.lookup.LookupOrder;
 import dev.pwcheck.lookup.RangeUnavailableException;
 import dev.pwcheck.problem.Problem;
-import dev.pwcheck.problem.ProblemException;
 import dev.pwcheck.range.CacheConfig;
-import dev.pwcheck.format.HashMode;
 import dev.pwcheck.range.RangeLookup;
 import dev.pwcheck.range.Source;
 import dev.pwcheck.security.RateLimited;
@@ -34,7 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.Locale;
 
 /**
  * {@code GET /range/{prefix}}: the HIBP range API served from our cache, so that existing HIBP clients and the
@@ -86,13 +81,9 @@ public class RangeResource {
             @Parameter(description = "sha1 (default) or ntlm", schema = @Schema(enumeration = { "sha1", "ntlm" })) @QueryParam("mode") String mode,
             @Parameter(description = "true: pad the answer with random count-0 lines so its size says nothing") @HeaderParam("Add-Padding") String addPadding,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        if (prefix.length() != Sha1Hash.PREFIX_LENGTH || !Hex.isHex(prefix)) {
-            throw ProblemException.badRequest("the prefix must be 5 hexadecimal characters");
-        }
-        HashMode hashMode = HashMode.fromWire(mode).orElseThrow(() -> ProblemException.badRequest("mode must be sha1 or ntlm"));
+        RangePath asked = RangePath.parse(prefix, mode);
         boolean padded = addPadding != null && "true".equalsIgnoreCase(addPadding.trim());
-        String upper = prefix.toUpperCase(Locale.ROOT);
-        return sources.range(hashMode, upper)
+        return sources.range(asked.mode(), asked.prefix())
                 .map(lookup -> answer(lookup, padded, ifNoneMatch))
                 .onFailure().recoverWithItem(failure -> unavailable(failure instanceof RangeUnavailableException
                         ? failure.getMessage() : LookupOrder.whyUnavailable(failure)));
