@@ -17,8 +17,8 @@ import java.util.Map;
  * The public port's limits on what a request may be, held before any endpoint or filter sees it, each refused with the
  * service's problem body: a request line over {@link #MAX_REQUEST_LINE} bytes ({@code 414}), headers over
  * {@link #MAX_HEADER_BYTES} ({@code 431}), a body over {@link BodySizeLimit#MAX_BODY_BYTES} ({@code 413}): a declared
- * one refused before a byte is read, an HTTP/1.1 chunked one as soon as it passes the limit; the connection is then
- * closed and the rest never read. The HTTP layer's own limits are set well above these
+ * one refused before a byte is read, an HTTP/1.1 chunked one or an HTTP/2 one without a length as soon as it passes
+ * the limit; the connection (on HTTP/2, the stream) is then closed and the rest never read. The HTTP layer's own limits are set well above these
  * ({@code quarkus.http.limits.*}), so that only requests past those get its bare answers.
  *
  * <p>Before, anything over the HTTP layer's caps got a bare answer, and a chunked body over 64 KiB made the endpoint
@@ -63,7 +63,13 @@ public class RequestLimits {
                             return;
                         }
                         // Read here, up to the limit: the endpoint's own reading of a chunked body past the HTTP layer's cap
-                        // failed with an I/O error. (The endpoint takes the body read here; on HTTP/2 it reads its own.)
+                        // failed with an I/O error. (The endpoint takes the body read here.)
+                        context.put(READING_BODY, Boolean.TRUE);
+                        bodies.handle(context);
+                    } else if (request.version() == HttpVersion.HTTP_2 && declared < 0 && carriesBody(request)) {
+                        // HTTP/2 frames a body without a declared length in DATA frames: read here too, up to the limit.
+                        // Left to the endpoint, one past the HTTP layer's cap failed its reading with an I/O error, logged
+                        // at ERROR twice and answered with nothing.
                         context.put(READING_BODY, Boolean.TRUE);
                         bodies.handle(context);
                     } else {
@@ -71,6 +77,11 @@ public class RequestLimits {
                     }
                 })
                 .failureHandler(RequestLimits::failed);
+    }
+
+    private static boolean carriesBody(HttpServerRequest request) {
+        return request.method() == io.vertx.core.http.HttpMethod.POST || request.method() == io.vertx.core.http.HttpMethod.PUT
+                || request.method() == io.vertx.core.http.HttpMethod.PATCH;
     }
 
     private static int requestLineBytes(HttpServerRequest request) {

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A barrage of hostile requests against the packaged jar with its defaults, as a trial runs it: bodies from 20 KB to
  * 10 MB declared and chunked, bodies that stop short, smuggling shapes (both lengths, two lengths, codings other than
  * chunked alone, a broken chunk), 20 KB headers and URLs, invalid UTF-8, deep nesting, typo'd and unknown fields, a
- * gzip-encoded body, bad methods, and 300 slow connections held open. Each is answered with a 4xx (a problem body
+ * gzip-encoded body, bad methods, bodies over HTTP/2 with no length, and 300 slow connections held open. Each is answered with a 4xx (a problem body
  * wherever a body is sent) or, for a body that never comes or a chunk the HTTP layer cannot parse, a closed connection;
  * the password sent is never echoed; the log gets no ERROR line and no stack trace; and the service answers exactly
  * afterwards, and while the slow connections hang on.
@@ -103,6 +103,39 @@ class HostileBarrageIT {
         }
         int split = all.indexOf("\r\n\r\n");
         return new Answer(Integer.parseInt(status.group(1)), all.substring(0, Math.max(0, split)), split < 0 ? "" : all.substring(split + 4));
+    }
+
+    /** POSTs {@code body} over HTTP/2 without a Content-Length, in 16 KB DATA frames, and reads the answer. */
+    private Answer http2Post(byte[] body) throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+            java.util.concurrent.CompletableFuture<Answer> answer = new java.util.concurrent.CompletableFuture<>();
+            client.request(io.vertx.core.http.HttpMethod.POST, port, "127.0.0.1", "/v1/passwords/check").onComplete(opened -> {
+                if (opened.failed()) {
+                    answer.completeExceptionally(opened.cause());
+                    return;
+                }
+                io.vertx.core.http.HttpClientRequest request = opened.result().putHeader("Content-Type", "application/json").setChunked(true);
+                request.response().onComplete(response -> {
+                    if (response.failed()) {
+                        answer.complete(new Answer(0, "", response.cause().toString()));
+                        return;
+                    }
+                    String head = "content-type: " + response.result().getHeader("Content-Type");
+                    response.result().body().onComplete(read -> answer.complete(new Answer(response.result().statusCode(), head,
+                            read.succeeded() ? read.result().toString() : "")));
+                });
+                for (int at = 0; at < body.length; at += 16_384) {
+                    request.write(io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOfRange(body, at, Math.min(body.length, at + 16_384))));
+                }
+                request.end();
+            });
+            return answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     private static byte[] post(String headers, byte[] body) {
@@ -203,6 +236,13 @@ class HostileBarrageIT {
             }
             if (answer.body().contains(PASSWORD) || answer.head().contains(PASSWORD)) {
                 failures.add(c.name() + ": the password is echoed");
+            }
+        }
+        // HTTP/2 (cleartext, prior knowledge): a body framed in DATA frames with no length, past the limit.
+        for (int size : new int[] { 20_000, 100_000, 2_000_000 }) {
+            Answer answer = http2Post(json(size));
+            if (answer.status() != 413 || !answer.head().contains("application/problem+json") || answer.body().contains(PASSWORD)) {
+                failures.add("HTTP/2 body of " + size + " bytes without a length: " + answer);
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
