@@ -109,7 +109,13 @@ final class ResponseHead {
                 || lineEnd > 12 && line[12] != ' ') {
             throw malformed("the answer does not start with an HTTP/1.x status line");
         }
-        return (int) decimal(9, 12, "the answer's status is not three digits");
+        int status = (int) decimal(9, 12, "the answer's status is not three digits");
+        // 000 to 099 are three digits but no status: the first digit is the class, 1 to 5 (RFC 9110, section 15). Found
+        // by fuzzing ("HTTP/1.1 099" was read as an answer of status 99).
+        if (status < 100 || status > 599) {
+            throw malformed("the answer's status is not from 100 to 599");
+        }
+        return status;
     }
 
     /** One header line, {@code line[at, lineEnd)}: kept when it is one a sync reads. */

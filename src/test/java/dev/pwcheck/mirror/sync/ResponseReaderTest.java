@@ -201,6 +201,9 @@ class ResponseReaderTest {
                 "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Encoding: identity\r\nContent-Length: 1\r\n\r\nx",
                 "HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n",
                 "HTTP/1.1 200OK\r\n\r\n",
+                // Three digits, no status (found by fuzzing: 099 was taken as a status of 99).
+                "HTTP/1.1 099 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+                "HTTP/1.1 600 Hmm\r\nContent-Length: 0\r\n\r\n",
         };
         for (String answer : answers) {
             ResponseReader reader = new ResponseReader(CAP);
