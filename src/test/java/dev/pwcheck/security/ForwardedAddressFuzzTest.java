@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
@@ -30,6 +31,39 @@ class ForwardedAddressFuzzTest {
             if (found != null) {
                 assertEquals(found, IpLiteral.parse(found.getHostAddress()), "an address reads back as itself");
             }
+        }
+    }
+
+    static final TrustedProxies TRUSTED = TrustedProxies.of(List.of("10.0.0.0/8", "fd00::/8"), new java.util.ArrayList<>());
+
+    /**
+     * Whole forwarding headers as they reach a trusted proxy's peer: a Forwarded header and an X-Forwarded-For header,
+     * any text (the first byte picks the peer: a trusted proxy or a client). The client found is the peer, or an address
+     * written in a hop; a peer that is not a trusted proxy is its own client, whatever the headers say; and the bucket
+     * key is an IPv4 address or an IPv6 /64, never the headers' text.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void forwardingHeaders(byte[] data) throws Exception {
+        InetAddress peer = InetAddress.getByName(data.length > 0 && (data[0] & 1) == 1 ? "10.1.2.3" : "192.0.2.7");
+        String text = new String(data, Math.min(1, data.length), Math.max(0, data.length - 1), StandardCharsets.ISO_8859_1);
+        int split = text.indexOf('\n');
+        String forwarded = split < 0 ? text : text.substring(0, split);
+        String xForwardedFor = split < 0 ? "" : text.substring(split + 1);
+        for (boolean readForwarded : new boolean[] { true, false }) {
+            List<String> hops = new java.util.ArrayList<>();
+            if (readForwarded) {
+                ClientAddress.forwardedFor(forwarded, hops);
+            } else {
+                hops.addAll(List.of(xForwardedFor.split(",")));
+            }
+            InetAddress client = ClientAddress.clientOf(peer, hops, TRUSTED);
+            if (!TRUSTED.trusts(peer)) {
+                assertEquals(peer, client, "a peer that is not a proxy of ours is its own client");
+            } else if (!client.equals(peer)) {
+                assertTrue(hops.stream().map(IpLiteral::parseHop).anyMatch(client::equals), "the client is an address a hop names");
+            }
+            String key = ClientAddress.key(client);
+            assertTrue(key.matches("[0-9.]{7,15}|([0-9a-f]{1,4}:){4}:/64"), key);
         }
     }
 
