@@ -58,16 +58,15 @@ public class CallerAuthentication {
         if (!enforced) {
             return Optional.empty();
         }
-        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || authorization.length() <= BEARER.length()
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        Optional<String> presented = bearerKey(request.getHeader(HttpHeaders.AUTHORIZATION));
+        if (presented.isEmpty()) {
             count("none", "missing");
             return Optional.of(Response.fromResponse(Problem.of(Response.Status.UNAUTHORIZED,
                     "send the caller's API key as Authorization: Bearer <key>").toResponse())
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"pwcheck\"")
                     .build());
         }
-        Optional<String> caller = keys.callerOf(authorization.substring(BEARER.length()).trim());
+        Optional<String> caller = keys.callerOf(presented.get());
         if (caller.isEmpty()) {
             count("none", "refused");
             return Optional.of(Problem.of(Response.Status.FORBIDDEN, "the API key is not valid").toResponse());
@@ -75,6 +74,15 @@ public class CallerAuthentication {
         count(caller.get(), "accepted");
         context.setProperty(CALLER, caller.get());
         return Optional.empty();
+    }
+
+    /** The key of an {@code Authorization: Bearer <key>} header (the scheme in any case), trimmed; empty otherwise. */
+    static Optional<String> bearerKey(String authorization) {
+        if (authorization == null || authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Optional.empty();
+        }
+        return Optional.of(authorization.substring(BEARER.length()).trim());
     }
 
     private void count(String caller, String outcome) {

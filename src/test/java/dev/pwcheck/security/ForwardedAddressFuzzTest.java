@@ -67,6 +67,22 @@ class ForwardedAddressFuzzTest {
         }
     }
 
+    static final String KEY = "registration-key-0123456789abcdef";
+    static final ApiKeys KEYS = ApiKeys.parse(List.of("registration:" + java.util.HexFormat.of().formatHex(ApiKeys.sha256(KEY))));
+
+    /**
+     * An {@code Authorization} header, any bytes: it names the caller exactly when it is {@code Bearer} (any case) and
+     * the caller's key, give or take surrounding spaces; anything else names no one, and nothing fails.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void authorizationHeader(byte[] header) {
+        String value = new String(header, StandardCharsets.ISO_8859_1);
+        java.util.Optional<String> caller = CallerAuthentication.bearerKey(value).flatMap(KEYS::callerOf);
+        boolean exact = value.length() > 7 && value.substring(0, 7).equalsIgnoreCase("bearer ") && value.substring(7).trim().equals(KEY);
+        assertEquals(exact, caller.isPresent(), value);
+        caller.ifPresent(name -> assertEquals("registration", name));
+    }
+
     @FuzzTest(maxDuration = "60s")
     void apiKeyHashes(byte[] setting) {
         // The setting as an operator writes it: comma-separated name:sha256hex entries.
