@@ -57,9 +57,10 @@ public final class Progress {
         long current = done.get();
         double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
         double rate = (current - alreadyDone) / seconds;
-        double fraction = total == 0 ? 1 : (double) current / total;
+        // Clamped: a count past its total (work counted twice) must not turn a progress line into a failed job.
+        double fraction = total == 0 ? 1 : Math.max(0, Math.min(1, (double) current / total));
         int filled = (int) Math.round(fraction * BAR);
-        String eta = rate > 0 ? format(Duration.ofSeconds((long) ((total - current) / rate))) : "--";
+        String eta = rate > 0 ? format(Duration.ofSeconds((long) (Math.max(0, total - current) / rate))) : "--";
         return String.format(Locale.ROOT, "[%s%s] %5.1f%%  %,d/%,d %s  %,.0f %s/s  ETA %s",
                 "#".repeat(filled), ".".repeat(BAR - filled), fraction * 100, current, total, unit, rate, unit, eta);
     }
