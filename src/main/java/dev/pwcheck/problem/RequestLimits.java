@@ -17,8 +17,8 @@ import java.util.Map;
  * The public port's limits on what a request may be, held before any endpoint or filter sees it, each refused with the
  * service's problem body: a request line over {@link #MAX_REQUEST_LINE} bytes ({@code 414}), headers over
  * {@link #MAX_HEADER_BYTES} ({@code 431}), a body over {@link BodySizeLimit#MAX_BODY_BYTES} ({@code 413}): a declared
- * one refused before a byte is read, an HTTP/1.1 chunked one or an HTTP/2 one without a length as soon as it passes
- * the limit; the connection (on HTTP/2, the stream) is then closed and the rest never read. The HTTP layer's own limits are set well above these
+ * one refused before a byte is read, an HTTP/1.1 chunked one as soon as it passes the limit; the connection is then
+ * closed and the rest never read. An HTTP/2 body without a length is refused with {@code 411}. The HTTP layer's own limits are set well above these
  * ({@code quarkus.http.limits.*}), so that only requests past those get its bare answers.
  *
  * <p>Before, anything over the HTTP layer's caps got a bare answer, and a chunked body over 64 KiB made the endpoint
@@ -67,16 +67,34 @@ public class RequestLimits {
                         context.put(READING_BODY, Boolean.TRUE);
                         bodies.handle(context);
                     } else if (request.version() == HttpVersion.HTTP_2 && declared < 0 && carriesBody(request)) {
-                        // HTTP/2 frames a body without a declared length in DATA frames: read here too, up to the limit.
-                        // Left to the endpoint, one past the HTTP layer's cap failed its reading with an I/O error, logged
-                        // at ERROR twice and answered with nothing.
-                        context.put(READING_BODY, Boolean.TRUE);
-                        bodies.handle(context);
+                        // An HTTP/2 body without a length cannot be held to the limit here: read here, the REST layer then
+                        // fails on the ended request (500); left to it, one past the HTTP layer's cap failed its reading,
+                        // logged two ERRORs and reset the stream unanswered. Every client of this API sends a length.
+                        refuse(context, Response.Status.LENGTH_REQUIRED, "send the request body with a Content-Length");
                     } else {
                         context.next();
                     }
                 })
                 .failureHandler(RequestLimits::failed);
+    }
+
+    /** Whether the body handler above has the whole body (a failure after that is not the body's framing). */
+    private static boolean bodyRead(RoutingContext context) {
+        return context.body() != null && context.body().buffer() != null;
+    }
+
+    /**
+     * Hands a chunked body read here to the endpoint as a stream of its own, and zeroes the routing context's copy: it
+     * holds a password in clear, and the endpoint wipes only its own.
+     */
+    @org.jboss.resteasy.reactive.server.ServerRequestFilter(preMatching = true)
+    public void bodyReadHere(jakarta.ws.rs.container.ContainerRequestContext request, RoutingContext context) {
+        if (context.get(READING_BODY) != null && bodyRead(context)) {
+            io.vertx.core.buffer.Buffer buffer = context.body().buffer();
+            byte[] body = buffer.getBytes();
+            buffer.setBytes(0, new byte[buffer.length()]);
+            request.setEntityStream(new java.io.ByteArrayInputStream(body));
+        }
     }
 
     private static boolean carriesBody(HttpServerRequest request) {
@@ -110,7 +128,7 @@ public class RequestLimits {
 
     /** The 413 of the body handler above, and what a cut body fails with once its request was answered. */
     private static void failed(RoutingContext context) {
-        if (context.statusCode() != 413 && context.get(READING_BODY) != null && !context.request().isEnded()) {
+        if (context.statusCode() != 413 && context.get(READING_BODY) != null && !bodyRead(context)) {
             // The HTTP layer refused a chunk (a size that is not hex, say) while the body was read here: the client's
             // bad framing, which the error handler logged at ERROR with its stack trace. The HTTP layer has closed the
             // connection by now, so there is mostly no one left to answer.
