@@ -203,6 +203,8 @@ class HostileBarrageIT {
                 .getBytes(StandardCharsets.UTF_8)), false, true));
         cases.add(new Case("codings before chunked", post("Transfer-Encoding: gzip, chunked\r\n", chunked(40))));
         cases.add(new Case("a 20 KB header", post("X-Big: " + "h".repeat(20_000) + "\r\nContent-Length: " + small.length + "\r\n", small)));
+        cases.add(new Case("a 10 KB URL", ("GET /range/" + "A".repeat(10_000) + " HTTP/1.1\r\nHost: pwcheck\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+        cases.add(new Case("a Content-Length that is not a number", post("Content-Length: abc\r\n", small)));
         cases.add(new Case("a 20 KB URL", ("GET /range/" + "A".repeat(20_000) + " HTTP/1.1\r\nHost: pwcheck\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
         byte[] invalidUtf8 = ("{\"password\":\"" + PASSWORD + "\u0000\"}").getBytes(StandardCharsets.UTF_8);
         invalidUtf8[invalidUtf8.length - 3] = (byte) 0xC3;
