@@ -22,19 +22,8 @@ command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2;
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 
 # A warm set: one password per distinct prefix, half of them in the fake corpus.
-python3 - "$WORK" "$PREFIXES" <<'PY'
-import hashlib, sys
-work, n = sys.argv[1], int(sys.argv[2])
-seen, pws, hashes, i = set(), [], [], 0
-while len(hashes) < n:
-    pw = f"load-password-{i}"; i += 1
-    h = hashlib.sha1(pw.encode()).hexdigest().upper()
-    if h[:5] in seen: continue
-    seen.add(h[:5]); hashes.append(h)
-    if len(hashes) % 2: pws.append(pw)
-open(f"{work}/corpus.txt", "w").write("\n".join(pws) + "\n")
-open(f"{work}/hashes.txt", "w").write("\n".join(hashes) + "\n")
-PY
+. bench/lib/warm-set.sh
+make_warm_set "$WORK" "$PREFIXES"
 
 python3 bench/fake_upstream.py --port "$UPSTREAM_PORT" --passwords "$WORK/corpus.txt" &
 QUARKUS_HTTP_PORT=$SERVICE_PORT QUARKUS_MANAGEMENT_PORT=$MANAGEMENT_PORT PWCHECK_UPSTREAM_URL=http://127.0.0.1:$UPSTREAM_PORT \
@@ -42,16 +31,7 @@ QUARKUS_HTTP_PORT=$SERVICE_PORT QUARKUS_MANAGEMENT_PORT=$MANAGEMENT_PORT PWCHECK
   java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" >/dev/null && break; sleep 0.2; done
 
-python3 - "$WORK/hashes.txt" "$SERVICE_PORT" <<'PY'
-import json, sys, urllib.request
-verdicts = {}
-for h in open(sys.argv[1]).read().split():
-    req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[2]}/v1/passwords/check", data=json.dumps({"sha1": h}).encode(),
-                                 headers={"Content-Type": "application/json"})
-    v = json.load(urllib.request.urlopen(req))["verdict"]
-    verdicts[v] = verdicts.get(v, 0) + 1
-print("warm-up verdicts:", verdicts)
-PY
+warm_up "$WORK/hashes.txt" "$SERVICE_PORT"
 echo "upstream after warm-up: $(curl -s "http://127.0.0.1:$UPSTREAM_PORT/stats")"
 
 run() { wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@"; }

@@ -31,19 +31,8 @@ command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2;
 command -v redis-server >/dev/null || { echo "redis-server is required (apt-get install redis-server)" >&2; exit 1; }
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 
-python3 - "$WORK" "$PREFIXES" <<'PY'
-import hashlib, sys
-work, n = sys.argv[1], int(sys.argv[2])
-seen, pws, hashes, i = set(), [], [], 0
-while len(hashes) < n:
-    pw = f"load-password-{i}"; i += 1
-    h = hashlib.sha1(pw.encode()).hexdigest().upper()
-    if h[:5] in seen: continue
-    seen.add(h[:5]); hashes.append(h)
-    if len(hashes) % 2: pws.append(pw)
-open(f"{work}/corpus.txt", "w").write("\n".join(pws) + "\n")
-open(f"{work}/hashes.txt", "w").write("\n".join(hashes) + "\n")
-PY
+. bench/lib/warm-set.sh
+make_warm_set "$WORK" "$PREFIXES"
 
 PASSWORD=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --requirepass "$PASSWORD" --loglevel warning \
@@ -65,13 +54,7 @@ for port in 19081 19082; do
 done
 
 for port in 18081 18082; do
-  python3 - "$WORK/hashes.txt" "$port" <<'PY'
-import json, sys, urllib.request
-for h in open(sys.argv[1]).read().split():
-    req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[2]}/v1/passwords/check", data=json.dumps({"sha1": h}).encode(),
-                                 headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(req).read()
-PY
+  warm_up "$WORK/hashes.txt" "$port"
 done
 echo "upstream after warm-up: $(curl -s "http://127.0.0.1:$UPSTREAM_PORT/stats")"
 
