@@ -1,6 +1,6 @@
 package dev.pwcheck.check;
 
-import dev.pwcheck.problem.BodySizeLimit;
+import dev.pwcheck.problem.BoundedBody;
 import dev.pwcheck.range.Source;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -96,12 +96,10 @@ public class CheckResource {
             headers = @Header(name = "Retry-After", description = "Seconds to wait", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "rate limited", value = ApiDocs.TOO_MANY_EXAMPLE)))
-    public Uni<RestResponse<CheckResponse>> check(byte[] body) {
+    public Uni<RestResponse<CheckResponse>> check(BoundedBody bounded) {
+        byte[] body = bounded == null ? null : bounded.bytes();
         CheckRequest.Parsed request;
         try {
-            if (body != null && body.length > BodySizeLimit.MAX_BODY_BYTES) {
-                throw BodySizeLimit.tooLarge();
-            }
             request = CheckRequest.parse(body, rules);
         } finally {
             if (body != null) {

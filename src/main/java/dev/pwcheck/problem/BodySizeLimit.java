@@ -4,8 +4,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The body limit of the API. {@link RequestLimits} holds it for every request before an endpoint sees it (a declared
- * body before a byte is read, an HTTP/1.1 chunked one as it arrives); the check endpoint holds it again for a body it
- * read itself (HTTP/2 without a length).
+ * body before a byte is read, an HTTP/1.1 chunked one as it arrives); {@link BoundedBody} holds it for a body the check
+ * endpoint reads itself (HTTP/2 without a length).
  */
 public class BodySizeLimit {
 

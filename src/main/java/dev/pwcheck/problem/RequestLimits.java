@@ -18,10 +18,10 @@ import java.util.Map;
  * service's problem body: a request line over {@link #MAX_REQUEST_LINE} bytes ({@code 414}), headers over
  * {@link #MAX_HEADER_BYTES} ({@code 431}), a body over {@link BodySizeLimit#MAX_BODY_BYTES} ({@code 413}): a declared
  * one refused before a byte is read, an HTTP/1.1 chunked one as soon as it passes the limit; the connection is then
- * closed and the rest never read. An HTTP/2 body without a length is left to the endpoint (read here, the REST layer
- * fails on the ended request): up to the HTTP layer's cap it gets the endpoint's 413; past it, the HTTP layer's own
- * refusal, which still logs at ERROR (a known gap, in docs/api.md). The HTTP layer's own limits are set well above these
- * ({@code quarkus.http.limits.*}), so that only requests past those get its bare answers.
+ * closed and the rest never read. An HTTP/2 body without a length is left to the endpoint, which reads it as a
+ * {@link BoundedBody}: read here, the request would have ended before the REST layer starts, which it refuses on
+ * HTTP/2 (it pauses the request, and an ended HTTP/2 request cannot be paused). The HTTP layer's own limits are set
+ * well above these ({@code quarkus.http.limits.*}), so that only requests past those get its bare answers.
  *
  * <p>Before, anything over the HTTP layer's caps got a bare answer, and a chunked body over 64 KiB made the endpoint
  * fail reading the cut body, logged at ERROR with a stack trace: anyone could fill the log.

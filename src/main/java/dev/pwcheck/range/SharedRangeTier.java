@@ -4,12 +4,13 @@ import dev.pwcheck.monitoring.ThrottledWarning;
 import dev.pwcheck.format.RangeValidator;
 import dev.pwcheck.format.CompactRange;
 import dev.pwcheck.format.HashMode;
+import dev.pwcheck.redis.RedisCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.value.ReactiveValueCommands;
-import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
@@ -37,7 +38,7 @@ public class SharedRangeTier {
     public record SharedRange(CompactRange range, RangeValidator validator, long fetchedAtMillis) {
     }
 
-    private final ReactiveValueCommands<String, byte[]> values;
+    private final RedisCommands redis;
     private final Duration timeout;
     private final Duration keep;
     private final Counter hits;
@@ -46,7 +47,7 @@ public class SharedRangeTier {
     private final ThrottledWarning failureWarning = new ThrottledWarning(Duration.ofSeconds(30));
 
     public SharedRangeTier(CacheConfig config, Instance<ReactiveRedisDataSource> redis, MeterRegistry registry) {
-        this.values = config.shared() == CacheConfig.Shared.REDIS ? redis.get().value(byte[].class) : null;
+        this.redis = config.shared() == CacheConfig.Shared.REDIS ? RedisCommands.of(redis.get()) : null;
         this.timeout = config.sharedTimeout();
         // Kept as long as the in-process tier keeps a range (TTL + max-stale), so replicas can serve it stale too.
         this.keep = config.ttl().plus(config.maxStale());
@@ -61,17 +62,17 @@ public class SharedRangeTier {
     }
 
     public boolean enabled() {
-        return values != null;
+        return redis != null;
     }
 
     /** @return the shared range, or a null item when there is none, the tier is off, or Redis failed */
     public Uni<SharedRange> get(HashMode mode, String prefix) {
-        if (values == null) {
+        if (redis == null) {
             return Uni.createFrom().nullItem();
         }
-        return Uni.createFrom().deferred(() -> values.get(key(mode, prefix)))
+        return Uni.createFrom().deferred(() -> redis.send(Request.cmd(Command.GET).arg(key(mode, prefix))))
                 .ifNoItem().after(timeout).fail()
-                .map(value -> decode(mode, value))
+                .map(value -> decode(mode, value == null ? null : value.toBytes()))
                 .invoke(found -> (found == null ? misses : hits).increment())
                 .onFailure().recoverWithItem(failure -> {
                     failed("read", failure);
@@ -81,7 +82,7 @@ public class SharedRangeTier {
 
     /** Stores a freshly fetched range for the other replicas; fire and forget. */
     public void put(HashMode mode, String prefix, CompactRange range, RangeValidator validator, long fetchedAtMillis) {
-        if (values == null) {
+        if (redis == null) {
             return;
         }
         byte[] records = range.records();
@@ -91,7 +92,8 @@ public class SharedRangeTier {
                 .put(FORMAT).putLong(fetchedAtMillis)
                 .putShort((short) etag.length).put(etag).putShort((short) lastModified.length).put(lastModified)
                 .put(records);
-        Uni.createFrom().deferred(() -> values.set(key(mode, prefix), value.array(), new SetArgs().px(keep)))
+        Uni.createFrom().deferred(() -> redis.send(Request.cmd(Command.SET).arg(key(mode, prefix)).arg(value.array())
+                        .arg("PX").arg(keep.toMillis())))
                 .ifNoItem().after(timeout.multipliedBy(4)).fail()
                 .subscribe().with(ok -> {
                 }, failure -> failed("write", failure));

@@ -1,9 +1,12 @@
 package dev.pwcheck.range;
 
+import dev.pwcheck.redis.RedisCommands;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -21,11 +24,11 @@ public class SharedTierHealth implements AsyncHealthCheck {
 
     private static final String NAME = "shared-cache";
 
-    private final ReactiveRedisDataSource redis;
+    private final RedisCommands redis;
     private final Duration timeout;
 
     SharedTierHealth(CacheConfig config, Instance<ReactiveRedisDataSource> redis) {
-        this.redis = config.shared() == CacheConfig.Shared.REDIS ? redis.get() : null;
+        this.redis = config.shared() == CacheConfig.Shared.REDIS ? RedisCommands.of(redis.get()) : null;
         this.timeout = config.sharedTimeout();
     }
 
@@ -34,7 +37,7 @@ public class SharedTierHealth implements AsyncHealthCheck {
         if (redis == null) {
             return Uni.createFrom().item(HealthCheckResponse.named(NAME).up().withData("tier", "none").build());
         }
-        return redis.execute("PING")
+        return redis.send(Request.cmd(Command.PING))
                 .ifNoItem().after(timeout).fail()
                 .map(pong -> HealthCheckResponse.named(NAME).up().withData("tier", "redis").build())
                 .onFailure().recoverWithItem(failure -> HealthCheckResponse.named(NAME).down().withData("tier", "redis")

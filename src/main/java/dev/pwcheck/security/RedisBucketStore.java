@@ -1,5 +1,6 @@
 package dev.pwcheck.security;
 
+import dev.pwcheck.redis.RedisCommands;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ClientSideConfig;
 import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AbstractCompareAndSwapBasedProxyManager;
@@ -8,7 +9,6 @@ import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.CompareAndS
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
 import io.github.bucket4j.redis.consts.LuaScripts;
 import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -23,10 +23,10 @@ import java.util.concurrent.CompletableFuture;
  */
 final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<String> {
 
-    private final Redis redis;
+    private final RedisCommands redis;
     private final ExpirationAfterWriteStrategy expiration;
 
-    RedisBucketStore(Redis redis, ExpirationAfterWriteStrategy expiration) {
+    RedisBucketStore(RedisCommands redis, ExpirationAfterWriteStrategy expiration) {
         super(ClientSideConfig.getDefault());
         this.redis = redis;
         this.expiration = expiration;

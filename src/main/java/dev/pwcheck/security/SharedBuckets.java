@@ -1,6 +1,7 @@
 package dev.pwcheck.security;
 
 import dev.pwcheck.monitoring.ThrottledWarning;
+import dev.pwcheck.redis.RedisCommands;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.BucketConfiguration;
@@ -81,9 +82,9 @@ public class SharedBuckets {
         }
     }
 
-    private static io.vertx.mutiny.redis.client.Redis client(Instance<ReactiveRedisDataSource> redis) {
+    private static RedisCommands client(Instance<ReactiveRedisDataSource> redis) {
         try {
-            return redis.get().getRedis();
+            return RedisCommands.of(redis.get());
         } catch (RuntimeException e) {
             throw new IllegalStateException("pwcheck.rate-limit.shared=redis needs the shared tier's Redis: set quarkus.redis.hosts"
                     + " (and quarkus.redis.password)", e);

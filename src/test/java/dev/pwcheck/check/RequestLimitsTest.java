@@ -2,6 +2,7 @@ package dev.pwcheck.check;
 
 import dev.pwcheck.support.CapturedLogs;
 import dev.pwcheck.support.FakeUpstream;
+import dev.pwcheck.support.Http2Post;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -126,6 +127,36 @@ class RequestLimitsTest {
             isTheProblem(exchange("POST /v1/passwords/check HTTP/1.1\r\nHost: pwcheck\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + size + "\r\n\r\n", json(size)));
         }
+    }
+
+    /**
+     * HTTP/2 has no chunked coding: a body without a Content-Length is framed only by the end of its stream. Over the
+     * limit it gets the problem at any size, past the HTTP layer's own 64 KiB cap too (before, a bare 413 with a
+     * Connection header HTTP/2 forbids, a reset stream, and two ERROR lines); under it, the check answers.
+     */
+    @Test
+    void http2BodiesWithoutALengthGetTheProblemAtAnySize() throws Exception {
+        for (int size : new int[] { 9 * 1024, 60 * 1024, 100 * 1024, 2 * 1024 * 1024 }) {
+            for (boolean declared : new boolean[] { false, true }) {
+                Http2Post.Answer answer = Http2Post.post(service.getHost(), service.getPort(), "/v1/passwords/check", json(size), declared);
+                String which = size + " bytes " + (declared ? "declared" : "without a length") + ": " + answer;
+                assertEquals(413, answer.status(), which);
+                assertEquals("application/problem+json", answer.contentType(), which);
+                assertEquals("{\"type\":\"about:blank\",\"title\":\"Request Entity Too Large\",\"status\":413,"
+                        + "\"detail\":\"the request body is over 8192 bytes\"}", answer.body(), which);
+            }
+        }
+        byte[] check = ("{\"password\":\"" + SECRET + "\",\"flow\":\"login\"}").getBytes(StandardCharsets.UTF_8);
+        for (boolean declared : new boolean[] { false, true }) {
+            Http2Post.Answer answer = Http2Post.post(service.getHost(), service.getPort(), "/v1/passwords/check", check, declared);
+            assertEquals(200, answer.status(), answer.toString());
+            assertTrue(answer.body().contains("\"action\":\"allow\""), answer.toString());
+        }
+        // A body of exactly the limit is a check (here a 400 for its made-up field, not a 413).
+        byte[] atLimit = json(8 * 1024);
+        assertEquals(8 * 1024, atLimit.length);
+        Http2Post.Answer answer = Http2Post.post(service.getHost(), service.getPort(), "/v1/passwords/check", atLimit, false);
+        assertTrue(answer.status() != 413 && answer.status() < 500, answer.toString());
     }
 
     @Test

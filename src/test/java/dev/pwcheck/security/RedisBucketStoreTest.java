@@ -1,5 +1,6 @@
 package dev.pwcheck.security;
 
+import dev.pwcheck.redis.RedisCommands;
 import dev.pwcheck.support.LocalRedis;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -39,7 +40,7 @@ class RedisBucketStoreTest {
         for (int i = 0; i < 3; i++) {
             Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.get("quarkus.redis.hosts"))
                     .setPassword(config.get("quarkus.redis.password")).setMaxPoolSize(6).setMaxPoolWaiting(1000));
-            replicas.add(new RedisBucketStore(client, ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10))).asAsync());
+            replicas.add(new RedisBucketStore(new RedisCommands(client), ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10))).asAsync());
         }
     }
 
