@@ -13,7 +13,8 @@
 # answered 304). Last, wrk fetching random ranges from the same nginx for 10 s at the same concurrency.
 # Rates are (ranges - 1,024) / (time - time of the 1,024-range run); the median round is shown. Needs nginx, wrk.
 # BENCH_TMP=/dev/shm puts the range files, the stores and hibp-download's file on tmpfs, to see the rates without
-# the file system's write path.
+# the file system's write path. REFERENCE_JAR=path/quarkus-run.jar times another build's sync the same way in each
+# round (-XX:TieredStopAtLevel=1), e.g. the commit before a change to the sync, so the two compare in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RANGES=${1:-16384}
@@ -32,12 +33,13 @@ UPSTREAM="http://127.0.0.1:$HTTP_PORT"
 LAST=$(printf '%05X' $((RANGES - 1)))
 
 seconds() { local start end; start=$(date +%s.%N); "$@" > "$WORK/last.log" 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}'; }
-sync() { java -Xmx1g $JVM -jar target/quarkus-app/quarkus-run.jar mirror sync --upstream "$UPSTREAM" --concurrency "$CONCURRENCY" "$@"; }
+JAR=target/quarkus-app/quarkus-run.jar
+sync() { java -Xmx1g $JVM -jar "$JAR" mirror sync --upstream "$UPSTREAM" --concurrency "$CONCURRENCY" "$@"; }
 peer() { rm -f "$WORK/hibp.bin"; "$HIBP_DOWNLOAD" --testing --no-progress --parallel-max "$CONCURRENCY" --limit "$1" "$WORK/hibp.bin"; }
 rate() { awk -v n="$RANGES" -v t="$2" -v s="$1" 'BEGIN {printf "%.0f", (n - 1024) / (t - s)}'; }
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
-: > "$WORK/default.rates"; : > "$WORK/c1.rates"; : > "$WORK/peer.rates"
+: > "$WORK/default.rates"; : > "$WORK/c1.rates"; : > "$WORK/peer.rates"; : > "$WORK/reference.rates"
 for round in $(seq "$ROUNDS"); do
   for jit in default c1; do
     JVM=$([ $jit = c1 ] && echo -XX:TieredStopAtLevel=1 || true)
@@ -48,6 +50,16 @@ for round in $(seq "$ROUNDS"); do
     rate "$small" "$first" >> "$WORK/$jit.rates"; echo >> "$WORK/$jit.rates"
     echo "round $round, $jit JIT: 1,024 ranges $small s, $RANGES ranges $first s" >&2
   done
+  if [ -n "${REFERENCE_JAR:-}" ]; then
+    JAR=$REFERENCE_JAR JVM=-XX:TieredStopAtLevel=1
+    rm -rf "$WORK/ref-small" "$WORK/ref-store"
+    small=$(seconds sync --dir "$WORK/ref-small" --only 00000-003FF)
+    first=$(seconds sync --dir "$WORK/ref-store" --only "00000-$LAST")
+    rm -rf "$WORK/ref-small" "$WORK/ref-store"
+    rate "$small" "$first" >> "$WORK/reference.rates"; echo >> "$WORK/reference.rates"
+    echo "round $round, reference jar, c1 JIT: 1,024 ranges $small s, $RANGES ranges $first s" >&2
+    JAR=target/quarkus-app/quarkus-run.jar
+  fi
   if [ -n "${HIBP_DOWNLOAD:-}" ]; then
     small=$(seconds peer 1024)
     all=$(seconds peer "$RANGES")
@@ -67,7 +79,9 @@ printf '%-52s %12s %10s\n' "run (median of $ROUNDS rounds)" "ranges/s" "/ wrk"
 row() { printf '%-52s %12s %10s\n' "$1" "$2" "$(awk -v r="$2" -v w="$wrk_rate" 'BEGIN {printf "%.3f", r / w}')"; }
 row "mirror sync, first, JVM defaults" "$default_rate"
 row "mirror sync, first, -XX:TieredStopAtLevel=1" "$c1_rate"
+if [ -s "$WORK/reference.rates" ]; then row "reference jar's sync, -XX:TieredStopAtLevel=1" "$(median < "$WORK/reference.rates")"; fi
 if [ -s "$WORK/peer.rates" ]; then row "hibp-download, same nginx" "$(median < "$WORK/peer.rates")"; fi
+echo "rounds (C1 / reference / peer):"; paste -d' ' "$WORK/c1.rates" "$WORK/reference.rates" "$WORK/peer.rates" | grep -v '^ *$' || true
 row "wrk, random ranges, 10 s" "$wrk_rate"
 echo "refresh (same command again, C1): $again s for $RANGES ranges"
 echo; echo "first sync said:"; grep -v '^\s*$' "$WORK/first-default.log" | tail -3

@@ -71,7 +71,7 @@ public final class RangeSync {
         this.settings = settings;
         this.progress = progress;
         this.log = log;
-        this.http = new SyncHttp(settings.upstream(), settings.timeout(), MAX_ANSWER_BYTES, USER_AGENT);
+        this.http = new SyncHttp(settings.upstream(), settings.timeout(), MAX_ANSWER_BYTES, USER_AGENT, settings.concurrency());
         this.parser = new RangeParser(settings.mode(), MAX_ANSWER_BYTES, 200_000);
     }
 

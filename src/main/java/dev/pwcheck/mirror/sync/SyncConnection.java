@@ -1,49 +1,36 @@
 package dev.pwcheck.mirror.sync;
 
-import dev.pwcheck.upstream.AnswerBody;
 import dev.pwcheck.upstream.UpstreamException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.MalformedChunkCodingException;
+import org.apache.hc.core5.http.TruncatedChunkException;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.time.Duration;
 
 /**
- * One worker's keep-alive HTTP/1.1 connection: one request at a time, its answer read with a {@link ResponseReader}
- * into a buffer kept for the connection's life, and the socket kept for the next request when the answer allows.
- * Used from one thread; the watchdog ({@link #expireIfLate}) and a stopping sync ({@link #close()}) may close it from
- * another, which fails a blocked read at once.
- *
- * <p>A reused connection that the server closed before a byte of the answer (its keep-alive limit or idle timeout
- * racing the request) gets the request again at once on a fresh connection, once: a GET is safe to repeat, and the
- * server never acted on it.
+ * One worker's requests through the sync's client: one at a time, from the worker's thread, each answer read whole by
+ * an {@link AnswerReading} into buffers kept for the worker's life. The watchdog ({@link #expireIfLate}) and a stopping
+ * sync ({@link #close()}) may cancel the request in flight from another thread, which fails a blocked read at once.
  */
 final class SyncConnection implements Closeable {
 
-    /** Bytes taken off the socket at once: more than a range answer's usual arrival, a small part of the answer. */
-    private static final int READ_BYTES = 64 << 10;
-
     private final SyncHttp http;
-    private final ResponseReader reader;
-    private final byte[] input = new byte[READ_BYTES];
-    /** The TCP socket under {@link #socket} (the same one without TLS): what the watchdog closes. */
-    private volatile Socket raw;
-    private Socket socket;
-    private InputStream in;
-    private OutputStream out;
-    /** Answers read whole on the current socket: only a reused one can have gone stale. */
-    private int answered;
-    /** When the request in flight went out, and when a byte last came for it; 0 while idle. Guarded by this. */
+    private final AnswerReading reading;
+    /** The request in flight, and when it went out and when a byte last came for it; 0 while idle. Guarded by this. */
+    private HttpGet inFlight;
     private long busySince;
     private volatile long lastByte;
-    /** Why the watchdog closed the socket under the request in flight; null when it did not. Guarded by this. */
+    /** Why the watchdog cancelled the request in flight; null when it did not. Guarded by this. */
     private String expired;
+    private boolean closed;
 
     SyncConnection(SyncHttp http, int maxBodyBytes) {
         this.http = http;
-        this.reader = new ResponseReader(maxBodyBytes);
+        this.reading = new AnswerReading(maxBodyBytes, () -> lastByte = System.nanoTime());
     }
 
     /**
@@ -51,132 +38,59 @@ final class SyncConnection implements Closeable {
      * is read into the array the last answer's was, so it must be used before the next call.
      */
     SyncHttp.Answer get(String path, String etag) throws SyncHttp.Failure {
-        byte[] request = http.request(path, etag);
+        HttpGet request = http.request(path, etag);
+        begin(request);
+        ClassicHttpResponse response = null;
+        boolean whole = false;
         try {
-            return exchange(request);
-        } catch (Stale stale) {
-            try {
-                return exchange(request);
-            } catch (Stale again) {
-                throw new SyncHttp.Failure(false, again.getMessage());
-            }
-        }
-    }
-
-    private SyncHttp.Answer exchange(byte[] request) throws SyncHttp.Failure, Stale {
-        begin();
-        try {
-            return exchangeWhileWatched(request);
+            response = http.client().executeOpen(http.target(), request, null);
+            lastByte = System.nanoTime();
+            SyncHttp.Answer answer = reading.read(response);
+            whole = true;
+            http.received(answer);
+            return answer;
+        } catch (UpstreamException e) {
+            throw new SyncHttp.Failure(true, why(e.getMessage()));
+        } catch (IOException e) {
+            throw new SyncHttp.Failure(invalid(e), why(SyncHttp.describe(e.getCause() instanceof HttpException ? e.getCause() : e)));
         } finally {
+            if (!whole) {
+                // Nothing more is read from a connection whose answer was refused or cut: it is closed, not drained.
+                request.cancel();
+            }
+            closeQuietly(response);
             end();
         }
     }
 
-    private SyncHttp.Answer exchangeWhileWatched(byte[] request) throws SyncHttp.Failure, Stale {
-        try {
-            if (socket != null && !usable()) {
-                drop();
-            }
-            if (socket == null) {
-                open();
-            }
-        } catch (IOException e) {
-            drop();
-            throw new SyncHttp.Failure(false, why(SyncHttp.describe(e)));
-        } finally {
-            lastByte = System.nanoTime();
-        }
-        reader.reset();
-        try {
-            out.write(request);
-            while (true) {
-                int n = in.read(input, 0, input.length);
-                lastByte = System.nanoTime();
-                if (n < 0) {
-                    return closedAnswer();
-                }
-                int end = reader.feed(input, 0, n);
-                if (reader.done()) {
-                    answered++;
-                    SyncHttp.Answer answer = answerRead();
-                    if (!reader.keepAlive() || end != n) {
-                        drop();
-                    }
-                    return answer;
-                }
-            }
-        } catch (UpstreamException e) {
-            abandon();
-            throw new SyncHttp.Failure(true, e.getMessage());
-        } catch (IOException e) {
-            throw lost(why(SyncHttp.describe(e)));
-        }
+    /** Framing the client refused (a protocol error, a bad chunk), as against a connection lost or timed out. */
+    private static boolean invalid(IOException e) {
+        return e.getCause() instanceof HttpException || e instanceof MalformedChunkCodingException || e instanceof TruncatedChunkException;
     }
 
-    /** Whether the kept socket can carry the next request: still open, and no byte waiting that no request asked for. */
-    private boolean usable() {
-        try {
-            // Bytes no request asked for mean the connection is out of step: nothing on it can be trusted now.
-            return !socket.isClosed() && in.available() == 0;
-        } catch (IOException e) {
-            return false;
+    private synchronized void begin(HttpGet request) throws SyncHttp.Failure {
+        if (closed || http.closed()) {
+            throw new SyncHttp.Failure(false, "the sync is stopping");
         }
-    }
-
-    /** The server closed the connection: a body that runs to the close is whole now; anything else was cut short. */
-    private SyncHttp.Answer closedAnswer() throws SyncHttp.Failure, Stale {
-        try {
-            reader.closed();
-        } catch (UpstreamException e) {
-            throw lost(why(e.getMessage()));
-        }
-        SyncHttp.Answer answer = answerRead();
-        drop();
-        return answer;
-    }
-
-    /** The connection is gone before the answer was whole: stale when it was reused, no byte came, and it was not timed out. */
-    private SyncHttp.Failure lost(String why) throws Stale {
-        boolean stale = answered > 0 && !reader.started() && !timedOut();
-        abandon();
-        if (stale) {
-            throw new Stale(why);
-        }
-        return new SyncHttp.Failure(false, why);
-    }
-
-    private void open() throws IOException {
-        Socket plain = new Socket();
-        raw = plain;
-        Socket opened = http.open(plain);
-        in = opened.getInputStream();
-        out = opened.getOutputStream();
-        answered = 0;
-        socket = opened;
-    }
-
-    private synchronized void begin() {
         expired = null;
+        inFlight = request;
         busySince = System.nanoTime();
         lastByte = busySince;
     }
 
     private synchronized void end() {
+        inFlight = null;
         busySince = 0;
     }
 
-    private synchronized boolean timedOut() {
-        return expired != null;
-    }
-
-    /** What a failure is reported as: the timeout, when the watchdog is why the socket closed. */
+    /** What a failure is reported as: the timeout, when the watchdog is why the request was cancelled. */
     private synchronized String why(String failure) {
         return expired != null ? expired : failure;
     }
 
     /**
-     * Called by the watchdog: closes the socket under a request that has had no byte for {@code idleNanos}, or no
-     * whole answer for {@code deadlineNanos}.
+     * Called by the watchdog: cancels a request that has had no byte for {@code idleNanos}, or no whole answer for
+     * {@code deadlineNanos}.
      */
     synchronized void expireIfLate(long now, long idleNanos, long deadlineNanos) {
         if (busySince == 0 || expired != null) {
@@ -190,55 +104,28 @@ final class SyncConnection implements Closeable {
         } else {
             return;
         }
-        closeQuietly(raw);
+        inFlight.cancel();
     }
 
-    /** The answer the reader has read whole. */
-    private SyncHttp.Answer answerRead() {
-        AnswerBody body = reader.body();
-        SyncHttp.Answer answer = new SyncHttp.Answer(reader.status(), body == null ? null : body.bytes(),
-                body == null ? 0 : body.length(), reader.etag(), reader.retryAfter(), reader.bodyBytes());
-        http.received(answer);
-        return answer;
-    }
-
-    /** Gives up the answer being read (freeing its decoder) and the connection it came on. */
-    private void abandon() {
-        AnswerBody body = reader.body();
-        if (body != null) {
-            body.abandon();
-        }
-        drop();
-    }
-
-    private void drop() {
-        Socket current = socket;
-        socket = null;
-        closeQuietly(current);
-        closeQuietly(raw);
-    }
-
-    private static void closeQuietly(Socket socket) {
-        if (socket != null) {
+    private static void closeQuietly(ClassicHttpResponse response) {
+        if (response != null) {
             try {
-                socket.close();
+                response.close();
             } catch (IOException e) {
-                // Closed either way; nothing on it is used again.
+                // Released or discarded either way; nothing on it is used again.
             }
         }
     }
 
-    /** Closes the connection from any thread; a read blocked on it fails, and the connection is not used again. */
+    /** Cancels the request in flight from any thread; a read blocked on it fails, and no request is made after. */
     @Override
     public void close() {
-        closeQuietly(raw);
-        http.forget(this);
-    }
-
-    /** A reused connection closed before a byte of its answer: the request goes out again on a fresh one. */
-    private static final class Stale extends Exception {
-        Stale(String why) {
-            super(why, null, false, false);
+        synchronized (this) {
+            closed = true;
+            if (inFlight != null) {
+                inFlight.cancel();
+            }
         }
+        http.forget(this);
     }
 }

@@ -1,13 +1,33 @@
 package dev.pwcheck.mirror.sync;
 
 import dev.pwcheck.mirror.store.StoreException;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.impl.DefaultConnectionReuseStrategy;
+import org.apache.hc.core5.http.message.BasicHeader;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -16,34 +36,47 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The HTTP side of {@code mirror sync}: HTTP/1.1 over keep-alive connections (TLS when the upstream is https), gzip
- * asked for and inflated under the size cap ({@link dev.pwcheck.upstream.AnswerBody}, as the service does), and
- * conditional requests. Each of the sync's workers holds one {@link SyncConnection} and uses it from its own thread.
+ * The HTTP side of {@code mirror sync}, on Apache HttpClient 5 (classic, blocking): HTTP/1.1 over a pool of keep-alive
+ * connections (TLS when the upstream is https), gzip asked for and inflated here under the size cap on the decoded
+ * bytes ({@link dev.pwcheck.upstream.AnswerBody}, as the service does), and conditional requests. Each of the sync's
+ * workers makes its requests through its own {@link SyncConnection}, from its own thread.
  *
- * <p>Why plain blocking sockets and not the Vert.x clients the service uses: a sync is a million GETs of one shape,
- * with nothing else to do on its threads, and on a 2-core machine the event-loop clients' per-read work (the channel
- * pipeline, buffers handed along it, and the JIT compiling all of it while the sync runs) took more CPU than parsing
- * and storing the ranges, and kept the sync below the rate a C downloader gets from the same upstream. Here a request
- * is prepared bytes, an answer is read with one {@code read} per arrival into a buffer the connection keeps, and only
- * the status, the framing headers, ETag, Content-Encoding and Retry-After are read ({@link ResponseReader}). It speaks
- * no HTTP/2: with one request per connection at a time, the connections a sync keeps ({@code --concurrency}) are what
- * HTTP/2's streams would be.
+ * <p>The client reads the framing (status line, headers, Content-Length, chunked coding) and refuses what is malformed
+ * or ambiguous: a status line that is not HTTP/1.x, two Content-Lengths, a transfer coding other than chunked, a bad
+ * chunk, lines over {@link #MAX_LINE} bytes or more than {@link #MAX_HEADERS} headers. On top of it: a connection whose
+ * answer had both a Content-Length and chunked coding (read by the chunks) is not used again; a connection closed
+ * before a byte of its answer gets the request again at once, once (a GET is safe to repeat, and the server never
+ * acted on it: a kept-alive connection's limit or idle close raced the request); redirects, cookies and the client's
+ * own decompression are off. Why a library and not a reader of our own: framing is where HTTP's security bugs live,
+ * and every reviewer of a hand-written one must verify it again (docs/benchmarks.md, "mirror sync against a real
+ * upstream", has the figures: measured in the same run, this is faster than the sync's own reader was).
  *
  * <p>A watchdog thread gives up a request that waits past the timeout for a byte (connecting included), or past four
- * times it (and a second) for its whole answer, by closing its socket: the read blocked on it fails at once.
+ * times it (and a second) for its whole answer, by cancelling it: the read blocked on its socket fails at once.
  *
  * <p>TLS is the JDK's: the server's certificate is checked against what the JVM trusts (its default trust store, or
- * {@code -Djavax.net.ssl.trustStore}) and its host name, and SNI names the host.
+ * {@code -Djavax.net.ssl.trustStore}) and its host name (by the JDK, in the handshake), and SNI names the host.
  */
 final class SyncHttp implements Closeable {
+
+    /**
+     * The client's own log, at WARNING and above. The mirror tool runs without the service's logging set up, where
+     * the client's DEBUG lines (every byte on the wire among them) were on and were queued for a log that never
+     * comes: the sync ran five times slower for it. Held here so that the setting outlives any collection.
+     */
+    private static final java.util.logging.Logger CLIENT_LOG = java.util.logging.Logger.getLogger("org.apache.hc");
+
+    static {
+        CLIENT_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    /** A status line or a header line: nginx and Cloudflare send well under 1 KB. */
+    static final int MAX_LINE = 8 << 10;
+    static final int MAX_HEADERS = 64;
 
     /**
      * One answer: its status, its (decoded) body for a 200, the ETag and Retry-After it came with, and the body's
@@ -69,38 +102,53 @@ final class SyncHttp implements Closeable {
         }
     }
 
-    private final String host;
-    private final int port;
-    private final SSLSocketFactory tls;
+    private final HttpHost target;
+    private final String basePath;
     private final Duration timeout;
     private final long deadlineNanos;
     private final int maxBytes;
+    private final PoolingHttpClientConnectionManager pool;
+    private final CloseableHttpClient client;
     private final AtomicLong wireBytes = new AtomicLong();
-    private final String basePath;
-    /** Everything of a request after its path: the version, Host, and the headers every request carries. */
-    private final String requestTail;
     private final Set<SyncConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    SyncHttp(URI upstream, Duration timeout, int maxBytes, String userAgent) {
+    SyncHttp(URI upstream, Duration timeout, int maxBytes, String userAgent, int concurrency) {
         this.timeout = timeout;
         // Past the timeout with no byte the request fails; this catches a body that drips forever.
         this.deadlineNanos = timeout.toNanos() * 4 + TimeUnit.SECONDS.toNanos(1);
         this.maxBytes = maxBytes;
         this.basePath = upstream.getRawPath() == null ? "" : upstream.getRawPath().replaceAll("/+$", "");
         boolean https = "https".equalsIgnoreCase(upstream.getScheme());
-        this.tls = https ? trustingWhatTheJvmTrusts() : null;
-        this.port = upstream.getPort() > 0 ? upstream.getPort() : https ? 443 : 80;
-        this.host = upstream.getHost();
-        String hostHeader = (host.contains(":") ? "[" + host + "]" : host) + (upstream.getPort() > 0 ? ":" + port : "");
-        this.requestTail = " HTTP/1.1\r\nHost: " + hostHeader + "\r\nUser-Agent: " + userAgent
-                + "\r\nAdd-Padding: true\r\nAccept-Encoding: gzip\r\n";
+        this.target = new HttpHost(https ? "https" : "http", upstream.getHost(), upstream.getPort());
+        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+                        .http1Config(Http1Config.custom().setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build())
+                        .build())
+                // The JDK checks the host name in the handshake (BUILTIN), so a wrong name fails it as any TLS failure.
+                .setTlsSocketStrategy(https ? new DefaultClientTlsStrategy(trustingWhatTheJvmTrusts(), HostnameVerificationPolicy.BUILTIN,
+                        NoopHostnameVerifier.INSTANCE) : null)
+                .setMaxConnTotal(concurrency)
+                .setMaxConnPerRoute(concurrency)
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(timeout)).build())
+                .build();
+        this.client = HttpClients.custom()
+                .setConnectionManager(pool)
+                .setConnectionReuseStrategy(SyncHttp::reusable)
+                .setRetryStrategy(new ResendUnanswered())
+                .disableContentCompression()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .setUserAgent(userAgent)
+                .setDefaultHeaders(List.of(new BasicHeader("Add-Padding", "true"), new BasicHeader(HttpHeaders.ACCEPT_ENCODING, "gzip")))
+                .build();
         Thread watchdog = new Thread(this::watch, "pwcheck-sync-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
     }
 
-    /** A connection for one worker's thread, opened at its first request and again whenever the last one closed. */
+    /** A worker's way to the upstream, used from its thread only. */
     SyncConnection connection() {
         SyncConnection connection = new SyncConnection(this, maxBytes);
         connections.add(connection);
@@ -114,6 +162,18 @@ final class SyncHttp implements Closeable {
         connections.remove(connection);
     }
 
+    CloseableHttpClient client() {
+        return client;
+    }
+
+    HttpHost target() {
+        return target;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
     /** Body bytes received so far, as sent (compressed when gzipped), for the summary. */
     long wireBytes() {
         return wireBytes.get();
@@ -124,42 +184,15 @@ final class SyncHttp implements Closeable {
     }
 
     /** The GET of {@code path} (below the upstream's base), with {@code If-None-Match: etag} when {@code etag} is not null. */
-    byte[] request(String path, String etag) {
-        StringBuilder request = new StringBuilder(requestTail.length() + path.length() + 80)
-                .append("GET ").append(basePath).append(path).append(requestTail);
+    HttpGet request(String path, String etag) {
+        HttpGet get = new HttpGet(basePath + path);
         if (etag != null) {
-            request.append("If-None-Match: ").append(etag).append("\r\n");
+            get.addHeader(HttpHeaders.IF_NONE_MATCH, etag);
         }
-        return request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        return get;
     }
 
-    /**
-     * Connects {@code plain} to the upstream and, when it is https, returns the TLS socket over it, handshaken. No
-     * timeout is set on the socket: blocking calls without one are a single system call each (a timed read is a
-     * poll and a read, and the JIT compiles far more of it); the watchdog closes a socket that overstays instead.
-     */
-    Socket open(Socket plain) throws IOException {
-        if (closed) {
-            throw new IOException("the sync is stopping");
-        }
-        plain.setTcpNoDelay(true);
-        plain.setKeepAlive(true);
-        plain.connect(new InetSocketAddress(host, port));
-        if (tls == null) {
-            return plain;
-        }
-        SSLSocket secure = (SSLSocket) tls.createSocket(plain, host, port, true);
-        SSLParameters parameters = secure.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        if (isHostName(host)) {
-            parameters.setServerNames(List.of(new SNIHostName(host)));
-        }
-        secure.setSSLParameters(parameters);
-        secure.startHandshake();
-        return secure;
-    }
-
-    /** Gives up, and closes, every connection that has waited past the timeout for a byte, or for its whole answer. */
+    /** Gives up every request that has waited past the timeout for a byte, or for its whole answer. */
     private void watch() {
         long period = Math.max(50, Math.min(1000, timeout.toMillis() / 10));
         while (!closed) {
@@ -175,26 +208,47 @@ final class SyncHttp implements Closeable {
         }
     }
 
+    /** Keep-alive as the client decides, except after an answer framed two ways at once (how answers are smuggled). */
+    private static boolean reusable(HttpRequest request, HttpResponse response, HttpContext context) {
+        if (response.containsHeader(HttpHeaders.TRANSFER_ENCODING) && response.containsHeader(HttpHeaders.CONTENT_LENGTH)) {
+            return false;
+        }
+        return DefaultConnectionReuseStrategy.INSTANCE.keepAlive(request, response, context);
+    }
+
+    /** A request whose connection closed before a byte of the answer goes out again at once, once; nothing else is retried here. */
+    private static final class ResendUnanswered implements HttpRequestRetryStrategy {
+        @Override
+        public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
+            return execCount == 1 && exception instanceof NoHttpResponseException;
+        }
+
+        @Override
+        public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
+            return false; // 429 and 5xx are the sync's to retry, after its back-off or the Retry-After asked for
+        }
+
+        @Override
+        public TimeValue getRetryInterval(HttpResponse response, int execCount, HttpContext context) {
+            return TimeValue.ZERO_MILLISECONDS;
+        }
+    }
+
     /**
-     * TLS sockets that trust what the JVM trusts as this sync starts: the {@code javax.net.ssl.trustStore} given
-     * (a private CA), else the JDK's CA certificates. A context of its own, not the JVM's default one, which is made
-     * once and would keep whatever the properties said the first time anything in the process used TLS.
+     * TLS that trusts what the JVM trusts as this sync starts: the {@code javax.net.ssl.trustStore} given (a private
+     * CA), else the JDK's CA certificates. A context of its own, not the JVM's default one, which is made once and
+     * would keep whatever the properties said the first time anything in the process used TLS.
      */
-    private static SSLSocketFactory trustingWhatTheJvmTrusts() {
+    private static SSLContext trustingWhatTheJvmTrusts() {
         try {
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init((KeyStore) null);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);
-            return context.getSocketFactory();
+            return context;
         } catch (GeneralSecurityException e) {
             throw new StoreException("cannot set up TLS for the upstream: " + e.getMessage(), e);
         }
-    }
-
-    /** SNI names hosts, not addresses (RFC 6066 section 3). */
-    private static boolean isHostName(String host) {
-        return !host.contains(":") && !host.matches("[0-9.]+");
     }
 
     Duration timeout() {
@@ -206,12 +260,13 @@ final class SyncHttp implements Closeable {
         return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }
 
-    /** Closes every connection: a worker blocked reading one gets a failure at once. */
+    /** Cancels every request in flight (a worker blocked reading gets a failure at once) and closes the pool. */
     @Override
     public void close() {
         closed = true;
         for (SyncConnection connection : connections) {
             connection.close();
         }
+        client.close(CloseMode.IMMEDIATE);
     }
 }
