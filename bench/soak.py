@@ -4,13 +4,15 @@ which starts nginx (the upstream, over range files) and the service.
 
 Traffic, all from one address and within the service's default per-IP limit (100/s):
   - checks, 80/s (two threads of 40/s): half from a warm set of 500 hashes in breached ranges (cached after the first minute), half fresh
-    random hashes (cold: each goes upstream); their p99 is reported each minute;
+    random hashes (cold: each goes upstream); their p99 is reported each minute, measured from when each check was
+    due, not from when it was sent (a stall that holds checks back counts in it);
   - /range/{prefix}, 8/s, random prefixes;
   - bad requests, 4/s: malformed JSON, unknown and typo'd fields, invalid UTF-8, deep nesting, a wrong method, a bad
     /range prefix, a gzip-encoded body;
   - oversized bodies, 1/s: a declared 20 KB body, a chunked 100 KB one, a body that stops short;
   - slow clients: 50 connections held open at all times, each sending its request a byte every few seconds.
-Upstream faults come and go: every fifth minute nginx is stopped (SIGSTOP: connections hang) for 60 s, then resumed.
+Upstream faults come and go, every fifth minute for 60 s, taking turns: nginx hung (SIGSTOP: connections open, no
+byte comes), then resumed; nginx gone (stopped: connections refused), then started again.
 
 Each minute: the service's heap after a full GC (jcmd GC.run, then the heap it reports), RSS, threads, open files,
 direct buffers, the checks' p99, requests by outcome, and the ERROR lines in the service's log so far. A line of the
@@ -55,17 +57,17 @@ class Stats:
 
 
 def paced(rate, running, work):
-    """Calls work() rate times a second until running is cleared, catching up when it falls behind by a little."""
+    """Calls work(due) rate times a second until running is cleared. due is when the call was meant to start: a call
+    held up behind a slow one starts late, and a latency measured from due counts that wait (measured from the send,
+    a stall would hide the requests it held back: coordinated omission). Late calls go out at once, none skipped."""
     interval = 1.0 / rate
     due = time.monotonic()
     while running.is_set():
+        work(due)
         due += interval
-        work()
         wait = due - time.monotonic()
         if wait > 0:
             time.sleep(wait)
-        elif wait < -1:
-            due = time.monotonic()
 
 
 class Client:
@@ -113,18 +115,17 @@ def checks(port, stats, running, warm):
     client = Client(port)
     headers = {"Content-Type": "application/json"}
 
-    def one():
+    def one(due):
         h = random.choice(warm) if random.random() < 0.5 else "%040X" % random.getrandbits(160)
-        start = time.monotonic()
         status, _ = client.request("POST", "/v1/passwords/check", json.dumps({"sha1": h}), headers)
-        stats.add("check", status, time.monotonic() - start)
+        stats.add("check", status, time.monotonic() - due)
     paced(40, running, one)
 
 
 def ranges(port, stats, running):
     client = Client(port)
 
-    def one():
+    def one(due):
         status, _ = client.request("GET", "/range/%05X" % random.getrandbits(20))
         stats.add("range", status)
     paced(8, running, one)
@@ -145,7 +146,7 @@ BAD = [
 def bad(port, stats, running):
     client = Client(port)
 
-    def one():
+    def one(due):
         method, path, body, headers = random.choice(BAD)
         status, _ = client.request(method, path, body, headers)
         stats.add("bad", status)
@@ -153,7 +154,7 @@ def bad(port, stats, running):
 
 
 def oversized(port, stats, running):
-    def one():
+    def one(due):
         kind = random.randrange(3)
         if kind == 0:
             body = b'{"password":"' + b"a" * 20000 + b'"}'
@@ -231,12 +232,18 @@ def p99(latencies):
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
 
 
+# The upstream's faults, taking turns every fifth minute: hung (SIGSTOP: connections open, no byte ever comes) and gone
+# (nginx stopped: connections refused, kept-alive ones closed), each for 60 s.
+FAULTS = ("hung", "gone")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--management", type=int, required=True)
     ap.add_argument("--pid", type=int, required=True)
-    ap.add_argument("--nginx-pid", type=int, required=True)
+    ap.add_argument("--nginx-pid-file", required=True)
+    ap.add_argument("--nginx-start", required=True, help="the command that starts the upstream's nginx again")
     ap.add_argument("--log", required=True)
     ap.add_argument("--minutes", type=int, required=True)
     ap.add_argument("--warm", required=True, help="file of warm hashes, one a line")
@@ -253,24 +260,41 @@ def main():
     print("| minute | upstream | heap after GC (MiB) | RSS (MiB) | threads | open files | direct buffers (MiB) | check p99 (ms) | checks | 5xx | other outcomes | ERROR lines |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     rows = []
-    for minute in range(1, args.minutes + 1):
-        stopped = minute % 5 == 0
-        if stopped:
-            os.kill(args.nginx_pid, signal.SIGSTOP)
-        time.sleep(60)
-        if stopped:
-            os.kill(args.nginx_pid, signal.SIGCONT)
-        latencies, outcomes = stats.take()
-        heap = heap_after_gc(args.pid)
-        rss, threads, fds = proc_status(args.pid)
-        direct = direct_buffers(args.management)
-        errors = sum(1 for line in open(args.log, errors="replace") if " ERROR " in line or line.startswith("\tat "))
-        server_errors = sum(n for k, n in outcomes.items() if k.split(":")[1].startswith("5"))
-        checked = sum(n for k, n in outcomes.items() if k.startswith("check:"))
-        other = ", ".join(f"{k} {n}" for k, n in sorted(outcomes.items()) if not k.startswith("check:200"))
-        row = (minute, "stopped 60 s" if stopped else "up", heap, rss, threads, fds, direct, p99(latencies), checked, server_errors, other, errors)
-        rows.append(row)
-        print("| %d | %s | %d | %d | %d | %d | %.1f | %.1f | %d | %d | %s | %d |" % row, flush=True)
+    restarted = None
+    try:
+        for minute in range(1, args.minutes + 1):
+            fault = FAULTS[(minute // 5 - 1) % len(FAULTS)] if minute % 5 == 0 else None
+            nginx_pid = int(open(args.nginx_pid_file).read().strip())
+            if fault == "hung":
+                os.kill(nginx_pid, signal.SIGSTOP)
+                time.sleep(60)
+                os.kill(nginx_pid, signal.SIGCONT)
+            elif fault == "gone":
+                os.kill(nginx_pid, signal.SIGTERM)
+                time.sleep(60)
+                if os.path.exists(args.nginx_pid_file):
+                    os.remove(args.nginx_pid_file)
+                restarted = subprocess.Popen(shlex.split(args.nginx_start), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                for _ in range(50):
+                    if os.path.exists(args.nginx_pid_file) and open(args.nginx_pid_file).read().strip():
+                        break
+                    time.sleep(0.1)
+            else:
+                time.sleep(60)
+            latencies, outcomes = stats.take()
+            heap = heap_after_gc(args.pid)
+            rss, threads, fds = proc_status(args.pid)
+            direct = direct_buffers(args.management)
+            errors = sum(1 for line in open(args.log, errors="replace") if " ERROR " in line or line.startswith("\tat "))
+            server_errors = sum(n for k, n in outcomes.items() if k.split(":")[1].startswith("5"))
+            checked = sum(n for k, n in outcomes.items() if k.startswith("check:"))
+            other = ", ".join(f"{k} {n}" for k, n in sorted(outcomes.items()) if not k.startswith("check:200"))
+            row = (minute, {"hung": "hung 60 s", "gone": "gone 60 s"}.get(fault, "up"), heap, rss, threads, fds, direct, p99(latencies), checked, server_errors, other, errors)
+            rows.append(row)
+            print("| %d | %s | %d | %d | %d | %d | %.1f | %.1f | %d | %d | %s | %d |" % row, flush=True)
+    finally:
+        if restarted is not None:
+            restarted.terminate()
     running.clear()
     # The first third warms the cache up to its cap: what must stay flat is the rest.
     first, last = rows[len(rows) // 3], rows[-1]

@@ -6,7 +6,9 @@
 #
 # Debian's nginx serves 4,096 range files over HTTP on loopback (bench/lib/range-files.sh: random prefixes get
 # distinct ranges); the service runs with its defaults but for the upstream's address, so its rate limit, body and
-# header limits and timeouts are the ones a trial gets. Every fifth minute nginx is stopped (SIGSTOP) for 60 s. Prints
+# header limits and timeouts are the ones a trial gets. Every fifth minute, for 60 s, nginx is hung (SIGSTOP) or, the
+# next time, gone (stopped, then started again). PWCHECK_JAR runs another copy of the jar (default the packaged one:
+# copy target/quarkus-app elsewhere to keep building while a soak runs). Prints
 # one markdown table row a minute and, at the end, how the heap after GC, RSS, threads, open files and direct
 # buffers moved, the ERROR lines and 5xx answers. Needs nginx, python3 and the JDK's jcmd. Everything stops when it
 # ends; KEEP=1 keeps the work directory (the service's log).
@@ -17,9 +19,10 @@ SERVICE_PORT=${SERVICE_PORT:-18091}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-19091}
 HTTP_PORT=${HTTP_PORT:-18993}
 WORK=$(mktemp -d)
-trap 'kill -CONT $(cat "$WORK/nginx.pid" 2>/dev/null) 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"' EXIT
+trap 'kill -CONT $(cat "$WORK/nginx.pid" 2>/dev/null) 2>/dev/null || true; kill $(cat "$WORK/nginx.pid" 2>/dev/null) 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"' EXIT
 command -v jcmd >/dev/null || { echo "jcmd (the JDK's) is required" >&2; exit 1; }
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+JAR=${PWCHECK_JAR:-target/quarkus-app/quarkus-run.jar}
+[ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
 
 . bench/lib/range-files.sh
 make_ranges "$WORK" 4096
@@ -36,12 +39,12 @@ for r in range(500):
 PY
 
 QUARKUS_HTTP_PORT=$SERVICE_PORT QUARKUS_MANAGEMENT_PORT=$MANAGEMENT_PORT PWCHECK_UPSTREAM_URL=http://127.0.0.1:$HTTP_PORT \
-  java -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
+  java -jar "$JAR" > "$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
 for _ in $(seq 150); do curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" >/dev/null && break; sleep 0.2; done
 
 python3 bench/soak.py --port "$SERVICE_PORT" --management "$MANAGEMENT_PORT" --pid "$SERVICE_PID" \
-  --nginx-pid "$(cat "$WORK/nginx.pid")" --log "$WORK/service.log" --minutes "$MINUTES" --warm "$WORK/warm.txt"
+  --nginx-pid-file "$WORK/nginx.pid" --nginx-start "$(command -v nginx || echo /usr/sbin/nginx) -p $WORK -e $WORK/error.log -c $WORK/nginx.conf" --log "$WORK/service.log" --minutes "$MINUTES" --warm "$WORK/warm.txt"
 echo
 echo "WARN lines by logger: $(grep ' WARN ' "$WORK/service.log" | sed -E 's/.* WARN +\[([^]]+)\].*/\1/' | sort | uniq -c | tr '\n' ';')"
 if grep -q " ERROR \|^	at " "$WORK/service.log"; then echo "ERROR lines or stack traces:"; grep -m10 " ERROR \|^	at " "$WORK/service.log"; fi

@@ -15,8 +15,8 @@ import java.util.Arrays;
 
 /**
  * A request body read up to {@link BodySizeLimit#MAX_BODY_BYTES} and never a byte past the one that proves it too
- * large. The REST layer's own reading of a {@code byte[]} reads to the end, and past the HTTP layer's cap (64 KiB) it
- * answers a bare 413 itself and fails with an I/O error logged at ERROR. Most bodies never reach here that large
+ * large. The REST layer's own reading of a {@code byte[]} reads to the end, and past the HTTP layer's cap
+ * ({@code quarkus.http.limits.max-body-size}) it answers a bare 413 itself and fails with an I/O error logged at ERROR. Most bodies never reach here that large
  * ({@link RequestLimits} refuses a declared or HTTP/1.1 chunked one before), but an HTTP/2 body without a length is
  * framed only by the end of its stream and can only be measured as it is read: here.
  *
@@ -36,12 +36,21 @@ public record BoundedBody(byte[] bytes) {
         @Override
         public BoundedBody readFrom(Class<BoundedBody> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                 MultivaluedMap<String, String> httpHeaders, InputStream entityStream) throws IOException, WebApplicationException {
-            byte[] bytes = entityStream.readNBytes(BodySizeLimit.MAX_BODY_BYTES + 1);
-            if (bytes.length > BodySizeLimit.MAX_BODY_BYTES) {
-                Arrays.fill(bytes, (byte) 0);
-                throw BodySizeLimit.tooLarge();
+            // Read into one array of our own, wiped after its copy: readNBytes would leave the password in a buffer
+            // of its own that nobody wipes.
+            byte[] read = new byte[BodySizeLimit.MAX_BODY_BYTES + 1];
+            int length = 0;
+            try {
+                for (int n; length < read.length && (n = entityStream.read(read, length, read.length - length)) > 0; ) {
+                    length += n;
+                }
+                if (length > BodySizeLimit.MAX_BODY_BYTES) {
+                    throw BodySizeLimit.tooLarge();
+                }
+                return new BoundedBody(Arrays.copyOf(read, length));
+            } finally {
+                Arrays.fill(read, (byte) 0);
             }
-            return new BoundedBody(bytes);
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.pwcheck.redis;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
+import io.vertx.core.Future;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
@@ -43,11 +45,17 @@ public final class RedisCommands {
         return new RedisCommands(dataSource.getRedis());
     }
 
-    /** One command on a pooled connection, which goes back to the pool (or away, if it broke) once answered. */
+    /**
+     * One command on a pooled connection, which goes back to the pool (or away, if it broke) once answered. Composed
+     * on the client's own futures, which a caller's timeout cannot cancel: a Uni chain cancelled while the connection
+     * was still being lent would drop that connection when it came, never closed, and a pool of 16 would drain away.
+     */
     public Uni<Response> send(Request request) {
-        return redis.connect().flatMap(connection -> {
-            connection.exceptionHandler(onBroken);
-            return connection.send(request).eventually(connection::close);
+        io.vertx.redis.client.Request bare = request.getDelegate();
+        Future<io.vertx.redis.client.Response> answered = redis.getDelegate().connect().compose(connection -> {
+            connection.exceptionHandler(onBroken::accept);
+            return connection.send(bare).andThen(done -> connection.close());
         });
+        return UniHelper.toUni(answered).map(answer -> answer == null ? null : Response.newInstance(answer));
     }
 }

@@ -94,12 +94,43 @@ class RedisCommandsTest {
         }
     }
 
-    /** Answers the handshake (HELLO as an old server would, PING) and PING, and resets the connection on anything else. */
+    @Test
+    void aCommandGivenUpWhileItsConnectionIsLentDoesNotLoseTheConnection() throws IOException {
+        // One connection in the pool, and a handshake slower than the caller waits: the caller gives up while the
+        // connection is still being made. It must still go back to the pool once made, or nothing would get one again.
+        try (ResettingRedis slow = new ResettingRedis(500, false)) {
+            Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://127.0.0.1:" + slow.port())
+                    .setMaxPoolSize(1).setMaxPoolWaiting(10));
+            try {
+                RedisCommands commands = new RedisCommands(redis);
+                for (int i = 0; i < 3; i++) {
+                    assertThrows(RuntimeException.class, () -> commands.send(Request.cmd(Command.GET).arg("k"))
+                            .ifNoItem().after(Duration.ofMillis(50)).fail().await().atMost(Duration.ofSeconds(30)));
+                }
+                assertEquals("PONG", commands.send(Request.cmd(Command.PING)).await().atMost(Duration.ofSeconds(30)).toString());
+            } finally {
+                redis.close();
+            }
+        }
+    }
+
+    /**
+     * Answers the handshake (HELLO as an old server would, after {@code helloDelayMillis}, PING) and PING; anything
+     * else resets the connection, or, when {@code resetOthers} is false, is answered with a null.
+     */
     static final class ResettingRedis implements AutoCloseable {
         private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final long helloDelayMillis;
+        private final boolean resetOthers;
         private volatile int resets;
 
         ResettingRedis() throws IOException {
+            this(0, true);
+        }
+
+        ResettingRedis(long helloDelayMillis, boolean resetOthers) throws IOException {
+            this.helloDelayMillis = helloDelayMillis;
+            this.resetOthers = resetOthers;
             Thread acceptor = new Thread(this::accept, "resetting-redis");
             acceptor.setDaemon(true);
             acceptor.start();
@@ -133,9 +164,12 @@ class RedisCommandsTest {
                 while (true) {
                     String command = readCommand(in);
                     if (command.equals("HELLO")) {
+                        Thread.sleep(helloDelayMillis);
                         out.write("-ERR unknown command 'HELLO'\r\n".getBytes(StandardCharsets.US_ASCII));
                     } else if (command.equals("PING")) {
                         out.write("+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } else if (!resetOthers) {
+                        out.write("$-1\r\n".getBytes(StandardCharsets.US_ASCII));
                     } else {
                         connection.setSoLinger(true, 0); // close with a reset, not a polite end of stream
                         resets++;
@@ -143,7 +177,7 @@ class RedisCommandsTest {
                     }
                     out.flush();
                 }
-            } catch (IOException gone) {
+            } catch (IOException | InterruptedException gone) {
                 // the client went away: nothing to serve
             }
         }

@@ -51,6 +51,11 @@ final class SyncConnection implements Closeable {
             return answer;
         } catch (UpstreamException e) {
             throw new SyncHttp.Failure(true, why(e.getMessage()));
+        } catch (RuntimeException e) {
+            // The client fails this way, not with an I/O or protocol error, on a status it cannot hold (000: found by
+            // fuzzing: IllegalArgumentException), and on a request cancelled between the pool's lease and the connect
+            // (IllegalStateException). One failed try like any other, retried, not a fault that stops the sync.
+            throw new SyncHttp.Failure(!timedOut(), why(SyncHttp.describe(e)));
         } catch (IOException e) {
             throw new SyncHttp.Failure(invalid(e), why(SyncHttp.describe(e.getCause() instanceof HttpException ? e.getCause() : e)));
         } finally {
@@ -81,6 +86,10 @@ final class SyncConnection implements Closeable {
     private synchronized void end() {
         inFlight = null;
         busySince = 0;
+    }
+
+    private synchronized boolean timedOut() {
+        return expired != null;
     }
 
     /** What a failure is reported as: the timeout, when the watchdog is why the request was cancelled. */

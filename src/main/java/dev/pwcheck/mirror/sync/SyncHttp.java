@@ -6,7 +6,6 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
@@ -47,11 +46,12 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>The client reads the framing (status line, headers, Content-Length, chunked coding) and refuses what is malformed
  * or ambiguous: a status line that is not HTTP/1.x, two Content-Lengths, a transfer coding other than chunked, a bad
- * chunk, lines over {@link #MAX_LINE} bytes or more than {@link #MAX_HEADERS} headers. On top of it: a connection whose
- * answer had both a Content-Length and chunked coding (read by the chunks) is not used again; a connection closed
- * before a byte of its answer gets the request again at once, once (a GET is safe to repeat, and the server never
- * acted on it: a kept-alive connection's limit or idle close raced the request); redirects, cookies and the client's
- * own decompression are off. Why a library and not a reader of our own: framing is where HTTP's security bugs live,
+ * chunk, lines over {@link #MAX_LINE} bytes or more than {@link #MAX_HEADERS} headers (a folded header line it joins,
+ * as RFC 9112 lets a client). On top of it: a connection whose answer had both a Content-Length and chunked coding
+ * (read by the chunks) is not used again, nor one with bytes on it that no request asked for
+ * ({@link InStepConnections}); a request whose connection closed before a byte of its answer goes out again at once,
+ * once (a GET is safe to repeat, and the server never acted on it: a kept-alive connection's limit or idle close raced
+ * the request); redirects, cookies and the client's own decompression are off. Why a library and not a reader of our own: framing is where HTTP's security bugs live,
  * and every reviewer of a hand-written one must verify it again (docs/benchmarks.md, "mirror sync against a real
  * upstream", has the figures: measured in the same run, this is faster than the sync's own reader was).
  *
@@ -122,15 +122,15 @@ final class SyncHttp implements Closeable {
         boolean https = "https".equalsIgnoreCase(upstream.getScheme());
         this.target = new HttpHost(https ? "https" : "http", upstream.getHost(), upstream.getPort());
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
-                        .http1Config(Http1Config.custom().setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build())
-                        .build())
+                .setConnectionFactory(new InStepConnections(Http1Config.custom().setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build()))
                 // The JDK checks the host name in the handshake (BUILTIN), so a wrong name fails it as any TLS failure.
                 .setTlsSocketStrategy(https ? new DefaultClientTlsStrategy(trustingWhatTheJvmTrusts(), HostnameVerificationPolicy.BUILTIN,
                         NoopHostnameVerifier.INSTANCE) : null)
                 .setMaxConnTotal(concurrency)
                 .setMaxConnPerRoute(concurrency)
-                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(timeout)).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(timeout))
+                        // Every connection lent is checked first: out of step (InStepConnections) or closed, it goes.
+                        .setValidateAfterInactivity(TimeValue.ZERO_MILLISECONDS).build())
                 .build();
         this.client = HttpClients.custom()
                 .setConnectionManager(pool)

@@ -33,7 +33,7 @@ class SyncAnswerFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void syncAnswer(byte[] data) throws IOException {
         int piece = data.length == 0 ? 1 : (data[0] & 0xff) + 1;
-        DefaultBHttpClientConnection connection = new DefaultBHttpClientConnection(Http1Config.custom()
+        DefaultBHttpClientConnection connection = InStepConnections.InStepConnection.create("fuzz", Http1Config.custom()
                 .setMaxLineLength(SyncHttp.MAX_LINE).setMaxHeaderCount(SyncHttp.MAX_HEADERS).build());
         connection.bind(new InMemorySocket(data, Math.min(1, data.length), piece));
         try {
@@ -48,6 +48,10 @@ class SyncAnswerFuzzTest {
             assertTrue(message.length() < 300 && message.chars().allMatch(c -> c >= 0x20 && c < 0x7f), message);
         } catch (HttpException | IOException refused) {
             // The client refused the framing, or the answer ended with the connection before it was whole.
+        } catch (IllegalArgumentException refused) {
+            // The client's parser on a status it cannot hold (000, found by fuzzing): SyncConnection takes any such
+            // failure as a malformed answer (SyncAnswerTest sends one). Its message names the status, no more.
+            assertTrue(refused.getMessage() != null && refused.getMessage().length() < 300, String.valueOf(refused.getMessage()));
         } finally {
             connection.close();
         }
