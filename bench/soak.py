@@ -25,6 +25,7 @@ import json
 import os
 import random
 import re
+import shlex
 import signal
 import socket
 import subprocess
