@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @ApplicationScoped
 public class UpstreamHttp {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(UpstreamHttp.class);
+
     /** One answer: a body (status 200) or a 304, with the validator the upstream sent. */
     record Answer(byte[] bytes, int length, RangeValidator validator, boolean notModified) {
     }
@@ -110,6 +112,9 @@ public class UpstreamHttp {
     private void connected(HttpConnection connection) {
         opened.increment();
         connection.closeHandler(closed -> proven.remove(connection));
+        // A connection's own failure (reset idle in the pool by an upstream that went away) went to Vert.x's default
+        // handler, an ERROR line each; a request on it fails on its own, and the pool drops the connection either way.
+        connection.exceptionHandler(failure -> LOG.debugf("An upstream connection failed: %s", failure.getClass().getSimpleName()));
     }
 
     private Counter answer(String as, HttpVersion version) {

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it; every later connection answers normally, with keep-alive.</li>
  * <li>{@code close-after-one}: every connection answers its first request with keep-alive (no "Connection: close"),
  * then closes without a byte when the next request arrives on it, as a server whose idle close raced the client.</li>
+ * <li>{@code reset-idle}: every connection answers its first request with keep-alive, then, idle in the client's
+ * pool, is reset (a TCP RST, as a killed or restarted upstream, or a load balancer dropping it, sends).</li>
  * </ul>
  * Every answer is one range body whatever the prefix: the suffix of the SHA-1 of "password" with count {@link #COUNT}.
  */
@@ -36,6 +38,7 @@ public class ScriptedUpstream implements QuarkusTestResourceLifecycleManager {
     private ServerSocket server;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger answered = new AtomicInteger();
+    private final AtomicInteger resets = new AtomicInteger();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
     @Override
@@ -93,8 +96,14 @@ public class ScriptedUpstream implements QuarkusTestResourceLifecycleManager {
                 out.write(body);
                 out.flush();
                 answered.incrementAndGet();
+                if (script.equals("reset-idle")) {
+                    Thread.sleep(200); // idle in the client's pool by now
+                    socket.setSoLinger(true, 0);
+                    resets.incrementAndGet();
+                    return;
+                }
             }
-        } catch (IOException closed) {
+        } catch (IOException | InterruptedException closed) {
             // the client hung up
         }
     }
@@ -115,6 +124,11 @@ public class ScriptedUpstream implements QuarkusTestResourceLifecycleManager {
     /** Connections accepted so far. */
     public int connections() {
         return connections.get();
+    }
+
+    /** Idle connections reset so far ({@code reset-idle}). */
+    public int resets() {
+        return resets.get();
     }
 
     /** Requests answered so far. */
