@@ -1,6 +1,7 @@
 package dev.pwcheck.redis;
 
 import dev.pwcheck.support.CapturedLogs;
+import dev.pwcheck.support.LoopbackServer;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -13,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -119,9 +118,9 @@ class RedisCommandsTest {
      * else resets the connection, or, when {@code resetOthers} is false, is answered with a null.
      */
     static final class ResettingRedis implements AutoCloseable {
-        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final long helloDelayMillis;
         private final boolean resetOthers;
+        private final LoopbackServer server;
         private volatile int resets;
 
         ResettingRedis() throws IOException {
@@ -131,54 +130,35 @@ class RedisCommandsTest {
         ResettingRedis(long helloDelayMillis, boolean resetOthers) throws IOException {
             this.helloDelayMillis = helloDelayMillis;
             this.resetOthers = resetOthers;
-            Thread acceptor = new Thread(this::accept, "resetting-redis");
-            acceptor.setDaemon(true);
-            acceptor.start();
+            this.server = LoopbackServer.start("resetting-redis", (connection, number) -> serve(connection));
         }
 
         int port() {
-            return socket.getLocalPort();
+            return server.port();
         }
 
         int resets() {
             return resets;
         }
 
-        private void accept() {
-            while (!socket.isClosed()) {
-                try {
-                    Socket connection = socket.accept();
-                    Thread serve = new Thread(() -> serve(connection), "resetting-redis-connection");
-                    serve.setDaemon(true);
-                    serve.start();
-                } catch (IOException closed) {
+        private void serve(Socket connection) throws IOException, InterruptedException {
+            DataInputStream in = new DataInputStream(connection.getInputStream());
+            OutputStream out = connection.getOutputStream();
+            while (true) {
+                String command = readCommand(in);
+                if (command.equals("HELLO")) {
+                    Thread.sleep(helloDelayMillis);
+                    out.write("-ERR unknown command 'HELLO'\r\n".getBytes(StandardCharsets.US_ASCII));
+                } else if (command.equals("PING")) {
+                    out.write("+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
+                } else if (!resetOthers) {
+                    out.write("$-1\r\n".getBytes(StandardCharsets.US_ASCII));
+                } else {
+                    connection.setSoLinger(true, 0); // close with a reset, not a polite end of stream
+                    resets++;
                     return;
                 }
-            }
-        }
-
-        private void serve(Socket connection) {
-            try (connection) {
-                DataInputStream in = new DataInputStream(connection.getInputStream());
-                OutputStream out = connection.getOutputStream();
-                while (true) {
-                    String command = readCommand(in);
-                    if (command.equals("HELLO")) {
-                        Thread.sleep(helloDelayMillis);
-                        out.write("-ERR unknown command 'HELLO'\r\n".getBytes(StandardCharsets.US_ASCII));
-                    } else if (command.equals("PING")) {
-                        out.write("+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
-                    } else if (!resetOthers) {
-                        out.write("$-1\r\n".getBytes(StandardCharsets.US_ASCII));
-                    } else {
-                        connection.setSoLinger(true, 0); // close with a reset, not a polite end of stream
-                        resets++;
-                        return;
-                    }
-                    out.flush();
-                }
-            } catch (IOException | InterruptedException gone) {
-                // the client went away: nothing to serve
+                out.flush();
             }
         }
 
@@ -214,7 +194,7 @@ class RedisCommandsTest {
 
         @Override
         public void close() throws IOException {
-            socket.close();
+            server.close();
         }
     }
 }

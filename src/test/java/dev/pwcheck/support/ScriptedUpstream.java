@@ -5,13 +5,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,11 +31,9 @@ public class ScriptedUpstream implements QuarkusTestResourceLifecycleManager {
             Hashes.line(Hashes.suffix(Hashes.sha1("password")), COUNT));
 
     private String script = "silent-first";
-    private ServerSocket server;
-    private final AtomicInteger connections = new AtomicInteger();
+    private LoopbackServer server;
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicInteger resets = new AtomicInteger();
-    private final List<Socket> open = new CopyOnWriteArrayList<>();
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -49,62 +43,40 @@ public class ScriptedUpstream implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            server = LoopbackServer.start("scripted-upstream", this::serve);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        Thread acceptor = new Thread(this::accept, "scripted-upstream");
-        acceptor.setDaemon(true);
-        acceptor.start();
         // The production first-byte timeout (the test profile lengthens it for tests that are not about it).
-        return Map.of("pwcheck.upstream.url", "http://127.0.0.1:" + server.getLocalPort(),
+        return Map.of("pwcheck.upstream.url", "http://127.0.0.1:" + server.port(),
                 "pwcheck.upstream.first-byte-timeout", "400ms");
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                open.add(socket);
-                int number = connections.incrementAndGet();
-                Thread serving = new Thread(() -> serve(socket, number), "scripted-upstream-" + number);
-                serving.setDaemon(true);
-                serving.start();
-            } catch (IOException stopped) {
+    private void serve(Socket socket, int number) throws IOException, InterruptedException {
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        for (int request = 1; readHead(in); request++) {
+            if (script.equals("silent-first") && number == 1) {
+                while (in.read() >= 0) {
+                    // say nothing, ever; hold the connection until the client gives up on it
+                }
                 return;
             }
-        }
-    }
-
-    private void serve(Socket socket, int number) {
-        try (socket) {
-            InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
-            for (int request = 1; readHead(in); request++) {
-                if (script.equals("silent-first") && number == 1) {
-                    while (in.read() >= 0) {
-                        // say nothing, ever; hold the connection until the client gives up on it
-                    }
-                    return;
-                }
-                if (script.equals("close-after-one") && request > 1) {
-                    return; // closed before a byte of the answer
-                }
-                byte[] body = BODY.getBytes(StandardCharsets.US_ASCII);
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length + "\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
-                out.flush();
-                answered.incrementAndGet();
-                if (script.equals("reset-idle")) {
-                    Thread.sleep(200); // idle in the client's pool by now
-                    socket.setSoLinger(true, 0);
-                    resets.incrementAndGet();
-                    return;
-                }
+            if (script.equals("close-after-one") && request > 1) {
+                return; // closed before a byte of the answer
             }
-        } catch (IOException | InterruptedException closed) {
-            // the client hung up
+            byte[] body = BODY.getBytes(StandardCharsets.US_ASCII);
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            answered.incrementAndGet();
+            if (script.equals("reset-idle")) {
+                Thread.sleep(200); // idle in the client's pool by now
+                socket.setSoLinger(true, 0);
+                resets.incrementAndGet();
+                return;
+            }
         }
     }
 
@@ -123,7 +95,7 @@ public class ScriptedUpstream implements QuarkusTestResourceLifecycleManager {
 
     /** Connections accepted so far. */
     public int connections() {
-        return connections.get();
+        return server.connections();
     }
 
     /** Idle connections reset so far ({@code reset-idle}). */
@@ -140,9 +112,6 @@ public class ScriptedUpstream implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         try {
             server.close();
-            for (Socket socket : open) {
-                socket.close();
-            }
         } catch (IOException ignored) {
             // nothing left to free
         }

@@ -16,7 +16,8 @@ import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The sync's connections: the client's own, with the sync's line and header limits, and a stale check that takes a
+ * The sync's connections: the client's own, with the sync's line and header limits ({@link #MAX_LINE},
+ * {@link #MAX_HEADERS}), and a stale check that takes a
  * connection with bytes on it that no request asked for as out of step, never to be used again. The client alone
  * keeps such bytes and reads them as the next request's answer: a server (or anything between) that sent one answer
  * too many, or a body longer than its length, would have a range stored under another prefix, silently. The pool
@@ -25,17 +26,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class InStepConnections implements HttpConnectionFactory<ManagedHttpClientConnection> {
 
+    /** A status line or a header line: nginx and Cloudflare send well under 1 KB. */
+    static final int MAX_LINE = 8 << 10;
+    static final int MAX_HEADERS = 64;
+    private static final Http1Config HTTP1 = Http1Config.custom().setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build();
+
     private static final AtomicLong COUNTER = new AtomicLong();
-
-    private final Http1Config http1Config;
-
-    InStepConnections(Http1Config http1Config) {
-        this.http1Config = http1Config;
-    }
 
     @Override
     public ManagedHttpClientConnection createConnection(Socket socket) throws IOException {
-        InStepConnection connection = InStepConnection.create("sync-" + COUNTER.getAndIncrement(), http1Config);
+        InStepConnection connection = InStepConnection.create("sync-" + COUNTER.getAndIncrement());
         if (socket != null) {
             connection.bind(socket);
         }
@@ -51,9 +51,9 @@ final class InStepConnections implements HttpConnectionFactory<ManagedHttpClient
 
         private final BufferSeen seen;
 
-        static InStepConnection create(String id, Http1Config http1Config) {
-            BufferSeen seen = new BufferSeen();
-            return new InStepConnection(id, http1Config, seen);
+        /** A connection with the sync's line and header limits. */
+        static InStepConnection create(String id) {
+            return new InStepConnection(id, HTTP1, new BufferSeen());
         }
 
         private InStepConnection(String id, Http1Config http1Config, BufferSeen seen) {

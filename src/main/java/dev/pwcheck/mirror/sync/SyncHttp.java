@@ -16,7 +16,6 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.NoHttpResponseException;
-import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.DefaultConnectionReuseStrategy;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -46,8 +45,8 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>The client reads the framing (status line, headers, Content-Length, chunked coding) and refuses what is malformed
  * or ambiguous: a status line that is not HTTP/1.x, two Content-Lengths, a transfer coding other than chunked, a bad
- * chunk, lines over {@link #MAX_LINE} bytes or more than {@link #MAX_HEADERS} headers (a folded header line it joins,
- * as RFC 9112 lets a client). On top of it: a connection whose answer had both a Content-Length and chunked coding
+ * chunk, lines over {@link InStepConnections#MAX_LINE} bytes or more than {@link InStepConnections#MAX_HEADERS}
+ * headers (a folded header line it joins, as RFC 9112 lets a client). On top of it: a connection whose answer had both a Content-Length and chunked coding
  * (read by the chunks) is not used again, nor one with bytes on it that no request asked for
  * ({@link InStepConnections}); a request whose connection closed before a byte of its answer goes out again at once,
  * once (a GET is safe to repeat, and the server never acted on it: a kept-alive connection's limit or idle close raced
@@ -73,10 +72,6 @@ final class SyncHttp implements Closeable {
     static {
         CLIENT_LOG.setLevel(java.util.logging.Level.WARNING);
     }
-
-    /** A status line or a header line: nginx and Cloudflare send well under 1 KB. */
-    static final int MAX_LINE = 8 << 10;
-    static final int MAX_HEADERS = 64;
 
     /**
      * One answer: its status, its (decoded) body for a 200, the ETag and Retry-After it came with, and the body's
@@ -122,7 +117,7 @@ final class SyncHttp implements Closeable {
         boolean https = "https".equalsIgnoreCase(upstream.getScheme());
         this.target = new HttpHost(https ? "https" : "http", upstream.getHost(), upstream.getPort());
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setConnectionFactory(new InStepConnections(Http1Config.custom().setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build()))
+                .setConnectionFactory(new InStepConnections())
                 // The JDK checks the host name in the handshake (BUILTIN), so a wrong name fails it as any TLS failure.
                 .setTlsSocketStrategy(https ? new DefaultClientTlsStrategy(trustingWhatTheJvmTrusts(), HostnameVerificationPolicy.BUILTIN,
                         NoopHostnameVerifier.INSTANCE) : null)

@@ -6,7 +6,6 @@ import dev.pwcheck.upstream.UpstreamException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection;
 import org.apache.hc.core5.http.impl.io.HttpRequestExecutor;
 import org.apache.hc.core5.http.protocol.HttpCoreContext;
@@ -33,8 +32,7 @@ class SyncAnswerFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void syncAnswer(byte[] data) throws IOException {
         int piece = data.length == 0 ? 1 : (data[0] & 0xff) + 1;
-        DefaultBHttpClientConnection connection = InStepConnections.InStepConnection.create("fuzz", Http1Config.custom()
-                .setMaxLineLength(SyncHttp.MAX_LINE).setMaxHeaderCount(SyncHttp.MAX_HEADERS).build());
+        DefaultBHttpClientConnection connection = InStepConnections.InStepConnection.create("fuzz");
         connection.bind(new InMemorySocket(data, Math.min(1, data.length), piece));
         try {
             ClassicHttpResponse response = new HttpRequestExecutor().execute(new HttpGet("/range/00000"), connection, HttpCoreContext.create());

@@ -1,5 +1,6 @@
 package dev.pwcheck.mirror.sync;
 
+import dev.pwcheck.support.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -7,8 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -221,10 +219,10 @@ class SyncAnswerTest {
 
     @Test
     void headsOverTheLimitsAreRefused() throws Exception {
-        SyncConnection longLine = serving(CAP, bytes("HTTP/1.1 200 OK\r\nX-Filler: " + "a".repeat(SyncHttp.MAX_LINE) + "\r\nContent-Length: 1\r\n\r\nx"));
+        SyncConnection longLine = serving(CAP, bytes("HTTP/1.1 200 OK\r\nX-Filler: " + "a".repeat(InStepConnections.MAX_LINE) + "\r\nContent-Length: 1\r\n\r\nx"));
         assertThrows(SyncHttp.Failure.class, () -> longLine.get("/range/00000", null));
         stop();
-        SyncConnection manyHeaders = serving(CAP, bytes("HTTP/1.1 200 OK\r\n" + "X-A: 1\r\n".repeat(SyncHttp.MAX_HEADERS + 1) + "Content-Length: 1\r\n\r\nx"));
+        SyncConnection manyHeaders = serving(CAP, bytes("HTTP/1.1 200 OK\r\n" + "X-A: 1\r\n".repeat(InStepConnections.MAX_HEADERS + 1) + "Content-Length: 1\r\n\r\nx"));
         assertThrows(SyncHttp.Failure.class, () -> manyHeaders.get("/range/00000", null));
     }
 
@@ -247,18 +245,14 @@ class SyncAnswerTest {
 
     /** Reads each request's head and sends the next canned answer; closes a connection when the answers run out. */
     static final class CannedUpstream implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final BlockingQueue<byte[]> answers = new LinkedBlockingQueue<>();
-        private final AtomicInteger connections = new AtomicInteger();
         private final List<String> requests = new CopyOnWriteArrayList<>();
-        private final List<Socket> open = new CopyOnWriteArrayList<>();
+        private final LoopbackServer server;
         private volatile boolean closeAfterEach;
 
         CannedUpstream(byte[]... answers) throws IOException {
             this.answers.addAll(List.of(answers));
-            Thread acceptor = new Thread(this::accept, "canned-upstream");
-            acceptor.setDaemon(true);
-            acceptor.start();
+            this.server = LoopbackServer.start("canned-upstream", (socket, number) -> serve(socket));
         }
 
         void closeAfterEachAnswer() {
@@ -266,50 +260,31 @@ class SyncAnswerTest {
         }
 
         int port() {
-            return server.getLocalPort();
+            return server.port();
         }
 
         int connections() {
-            return connections.get();
+            return server.connections();
         }
 
         List<String> requests() {
             return requests;
         }
 
-        private void accept() {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    open.add(socket);
-                    connections.incrementAndGet();
-                    Thread serving = new Thread(() -> serve(socket), "canned-upstream-connection");
-                    serving.setDaemon(true);
-                    serving.start();
-                } catch (IOException e) {
+        private void serve(Socket socket) throws IOException {
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            for (String request; (request = readRequest(in)) != null; ) {
+                requests.add(request);
+                byte[] answer = answers.poll();
+                if (answer == null) {
                     return;
                 }
-            }
-        }
-
-        private void serve(Socket socket) {
-            try (socket) {
-                InputStream in = socket.getInputStream();
-                OutputStream out = socket.getOutputStream();
-                for (String request; (request = readRequest(in)) != null; ) {
-                    requests.add(request);
-                    byte[] answer = answers.poll();
-                    if (answer == null) {
-                        return;
-                    }
-                    out.write(answer);
-                    out.flush();
-                    if (closeAfterEach) {
-                        return;
-                    }
+                out.write(answer);
+                out.flush();
+                if (closeAfterEach) {
+                    return;
                 }
-            } catch (IOException e) {
-                // the client went away
             }
         }
 
@@ -328,9 +303,6 @@ class SyncAnswerTest {
         @Override
         public void close() throws IOException {
             server.close();
-            for (Socket socket : open) {
-                socket.close();
-            }
         }
     }
 }
