@@ -94,6 +94,30 @@ public interface AnswerBody {
             }
         }
 
+        /**
+         * Reads the next bytes from {@code in} straight into place (no copy in between), up to the cap. A full array
+         * grows only when a byte past it comes: an answer as long as it declared ends with no copy.
+         *
+         * @return the bytes read, or -1 at the end of {@code in}
+         */
+        public int readFrom(java.io.InputStream in) throws java.io.IOException {
+            int room = Math.min(bytes.length, cap) - length;
+            if (room > 0) {
+                int n = in.read(bytes, length, room);
+                if (n > 0) {
+                    length += n;
+                }
+                return n;
+            }
+            int next = in.read();
+            if (next < 0) {
+                return -1;
+            }
+            ensureRoom(1);
+            bytes[length++] = (byte) next;
+            return 1;
+        }
+
         @Override
         public void append(byte[] chunk, int from, int count) {
             ensureRoom(count);

@@ -67,10 +67,18 @@ final class AnswerReading {
         try {
             if (entity != null) {
                 InputStream in = entity.getContent();
-                for (int n; (n = in.read(input, 0, input.length)) >= 0; ) {
-                    arrived.run();
-                    wire += n;
-                    body.append(input, 0, n);
+                if (body instanceof AnswerBody.PlainBody plain) {
+                    // Straight into the body's array: through the input buffer it was a second copy of every byte.
+                    for (int n; (n = plain.readFrom(in)) >= 0; ) {
+                        arrived.run();
+                        wire += n;
+                    }
+                } else {
+                    for (int n; (n = in.read(input, 0, input.length)) >= 0; ) {
+                        arrived.run();
+                        wire += n;
+                        body.append(input, 0, n);
+                    }
                 }
             }
             body.finish();
