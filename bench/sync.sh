@@ -10,8 +10,8 @@
 # -XX:TieredStopAtLevel=1 (C1 only, as docs/mirror.md suggests for a sync); then hibp-download the same way
 # (--limit 1024, then --limit all) when HIBP_DOWNLOAD names its binary (bench/lib/build-hibp-download.sh builds
 # it), also timed with its file then synced to the device (`sync FILE`: the sync's store is durable when it ends,
-# the peer's file is not); then the same sync command again on the same directory (a refresh: every range asked with If-None-Match,
-# answered 304). Last, wrk fetching random ranges from the same nginx for 10 s at the same concurrency.
+# the peer's file is not); then a store made again by an untimed sync, and the same sync command timed on it (a
+# refresh: every range asked with If-None-Match, answered 304). Last, wrk fetching random ranges from the same nginx for 10 s at the same concurrency.
 # Rates are (ranges - 1,024) / (time - time of the 1,024-range run); the median round is shown. Every timed run
 # starts alone: no other run's output on disk, nothing dirty in the page cache (`fresh`, `seconds`). Needs nginx, wrk.
 # BENCH_TMP=/dev/shm puts the range files, the stores and hibp-download's file on tmpfs, to see the rates without
@@ -34,14 +34,28 @@ start_nginx "$WORK" "$HTTP_PORT" "$((HTTP_PORT + 1))"
 UPSTREAM="http://127.0.0.1:$HTTP_PORT"
 LAST=$(printf '%05X' $((RANGES - 1)))
 
-# Each timed run starts alone: with no store or file of another run on disk (a sync written while the last round's
+# Each timed run starts alone: with no store or file of another run on disk (a sync written while the previous run's
 # 1.3 GB store was still there took 7.1 s instead of 5.2, twice the kernel time; removing the peer's last file inside
 # its timed 1,024-range run raised its rate), and nothing dirty in the page cache (no run pays for writing back
 # another's file).
 fresh() { rm -rf "$WORK/small" "$WORK/store" "$WORK/ref-small" "$WORK/ref-store" "$WORK/hibp.bin"; }
-seconds() { local start end; command sync; start=$(date +%s.%N); "$@" > "$WORK/last.log" 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}'; }
+# A run that fails stops the script (inside $( ) errexit is off, and a failed run's time would be taken as a rate).
+seconds() {
+  local start end
+  command sync
+  start=$(date +%s.%N)
+  "$@" > "$WORK/last.log" 2>&1 || { echo "failed: $*" >&2; tail -5 "$WORK/last.log" >&2; exit 1; }
+  end=$(date +%s.%N)
+  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}'
+}
 # How long the peer's file then takes to reach the device (the sync's store is there when it says it is done).
-flushed() { local start end; start=$(date +%s.%N); command sync "$WORK/hibp.bin"; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}'; }
+flushed() {
+  local start end
+  start=$(date +%s.%N)
+  command sync "$WORK/hibp.bin" || { echo "cannot sync $WORK/hibp.bin" >&2; exit 1; }
+  end=$(date +%s.%N)
+  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}'
+}
 JAR=target/quarkus-app/quarkus-run.jar
 sync() { java -Xmx1g $JVM -jar "$JAR" mirror sync --upstream "$UPSTREAM" --concurrency "$CONCURRENCY" "$@"; }
 peer() { "$HIBP_DOWNLOAD" --testing --no-progress --parallel-max "$CONCURRENCY" --limit "$1" "$WORK/hibp.bin"; }
@@ -76,7 +90,7 @@ for round in $(seq "$ROUNDS"); do
   fi
 done
 JVM=-XX:TieredStopAtLevel=1
-fresh; sync --dir "$WORK/store" --only "00000-$LAST" > /dev/null 2>&1
+fresh; sync --dir "$WORK/store" --only "00000-$LAST" > "$WORK/setup.log" 2>&1 || { echo "the refresh's store could not be made:" >&2; tail -5 "$WORK/setup.log" >&2; exit 1; }
 again=$(seconds sync --dir "$WORK/store" --only "00000-$LAST")
 cp "$WORK/last.log" "$WORK/again.log"
 wrk -t2 -c"$CONCURRENCY" -d10s -s bench/range.lua "$UPSTREAM" > "$WORK/wrk.txt"

@@ -1,6 +1,7 @@
 package dev.pwcheck.upstream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A plain answer read straight from a stream into its array: every byte kept, the cap held, no copy when sized right. */
+@Timeout(10) // a readFrom that stopped making progress would otherwise hang the build, not fail it
 class PlainBodyTest {
 
     private static final byte[] RANGE = "0018A45C4D1DEF81644B54AB7F969B88D65:1\r\n00D4F6E8FA6EECAD2A3AA415EEC418D38EC:2"
@@ -71,6 +73,19 @@ class PlainBodyTest {
     @Test
     void aSpareArrayLargerThanTheCapDoesNotLetMoreIn() throws IOException {
         byte[] over = Arrays.copyOf(RANGE, RANGE.length + 1);
-        assertThrows(UpstreamException.class, () -> readAll(trickling(over, 512), RANGE.length, -1, new byte[4 * RANGE.length]));
+        UpstreamException refused = assertThrows(UpstreamException.class,
+                () -> readAll(trickling(over, 512), RANGE.length, -1, new byte[4 * RANGE.length]));
+        assertEquals(FailureCause.TOO_LARGE, refused.failureCause());
+    }
+
+    @Test
+    void aSpareArrayLongerThanTheAnswerIsKeptAndHoldsJustTheAnswer() throws IOException {
+        // The sync hands each answer the last one's array; this answer is shorter and declares its length.
+        byte[] spare = new byte[2 * RANGE.length];
+        Arrays.fill(spare, (byte) 'x');
+        AnswerBody.PlainBody body = readAll(trickling(RANGE, 4096), 1 << 20, RANGE.length, spare);
+        assertSame(spare, body.bytes());
+        assertEquals(RANGE.length, body.length());
+        assertArrayEquals(RANGE, Arrays.copyOf(body.bytes(), body.length()));
     }
 }

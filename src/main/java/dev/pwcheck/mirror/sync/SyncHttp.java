@@ -52,8 +52,8 @@ import javax.net.ssl.TrustManagerFactory;
  * once (a GET is safe to repeat, and the server never acted on it: a kept-alive connection's limit or idle close raced
  * the request); redirects, cookies and the client's own decompression are off. Why a library and not a reader of our own: framing is where HTTP's security bugs live,
  * and every reviewer of a hand-written one must verify it again (docs/benchmarks.md, "mirror sync against a real
- * upstream", has the figures: measured in the same run, the sync on it is about a fifth slower than on its own reader
- * was, and still ahead of oschonrock/hibp's {@code hibp-download}).
+ * upstream", has the figures: measured in the same run, the sync on it (with {@link InStepConnections}) is about a fifth
+ * slower than on its own reader, and still ahead of oschonrock/hibp's {@code hibp-download}).
  *
  * <p>A watchdog thread gives up a request that waits past the timeout for a byte (connecting included), or past four
  * times it (and a second) for its whole answer, by cancelling it: the read blocked on its socket fails at once.
