@@ -82,7 +82,8 @@ public class RequestLimits {
 
     /**
      * Hands a chunked body read here to the endpoint as a stream of its own, and zeroes the routing context's copy: it
-     * holds a password in clear, and the endpoint wipes only its own.
+     * holds a password in clear, and the endpoint wipes only its own. The stream's copy is zeroed once read, and in any
+     * case when the exchange ends.
      */
     @org.jboss.resteasy.reactive.server.ServerRequestFilter(preMatching = true)
     public void bodyReadHere(jakarta.ws.rs.container.ContainerRequestContext request, RoutingContext context) {
@@ -90,7 +91,9 @@ public class RequestLimits {
             io.vertx.core.buffer.Buffer buffer = context.body().buffer();
             byte[] body = buffer.getBytes();
             buffer.setBytes(0, new byte[buffer.length()]);
-            request.setEntityStream(new java.io.ByteArrayInputStream(body));
+            WipingInputStream stream = new WipingInputStream(body);
+            context.addEndHandler(ended -> stream.wipe());
+            request.setEntityStream(stream);
         }
     }
 

@@ -122,6 +122,16 @@ class RequestLimitsTest {
     }
 
     @Test
+    void aChunkedCheckUnderTheLimitIsAnsweredWithItsVerdict() throws Exception {
+        // Read by the body handler here and handed to the endpoint as a stream that zeroes its copy once read.
+        byte[] body = ("{\"password\":\"" + SECRET + "\",\"flow\":\"login\"}").getBytes(StandardCharsets.US_ASCII);
+        String answer = exchange("POST /v1/passwords/check HTTP/1.1\r\nHost: pwcheck\r\nContent-Type: application/json\r\n"
+                + "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n", chunked(body));
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer.lines().findFirst().orElse(answer));
+        assertTrue(answer.contains("\"action\":\"allow\""), answer);
+    }
+
+    @Test
     void declaredBodiesOfAnySizeGetTheProblemBeforeTheyAreRead() throws Exception {
         for (int size : new int[] { 20 * 1024, 100 * 1024, 10 * 1024 * 1024 }) {
             isTheProblem(exchange("POST /v1/passwords/check HTTP/1.1\r\nHost: pwcheck\r\nContent-Type: application/json\r\n"
