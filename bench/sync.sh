@@ -39,23 +39,18 @@ LAST=$(printf '%05X' $((RANGES - 1)))
 # its timed 1,024-range run raised its rate), and nothing dirty in the page cache (no run pays for writing back
 # another's file).
 fresh() { rm -rf "$WORK/small" "$WORK/store" "$WORK/ref-small" "$WORK/ref-store" "$WORK/hibp.bin"; }
-# A run that fails stops the script (inside $( ) errexit is off, and a failed run's time would be taken as a rate).
-seconds() {
+# The seconds a command took. One that fails stops the script (inside $( ) errexit is off, and a failed run's time
+# would be taken as a rate).
+timed() {
   local start end
-  command sync
   start=$(date +%s.%N)
   "$@" > "$WORK/last.log" 2>&1 || { echo "failed: $*" >&2; tail -5 "$WORK/last.log" >&2; exit 1; }
   end=$(date +%s.%N)
   awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}'
 }
+seconds() { command sync; timed "$@"; }
 # How long the peer's file then takes to reach the device (the sync's store is there when it says it is done).
-flushed() {
-  local start end
-  start=$(date +%s.%N)
-  command sync "$WORK/hibp.bin" || { echo "cannot sync $WORK/hibp.bin" >&2; exit 1; }
-  end=$(date +%s.%N)
-  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}'
-}
+flushed() { timed command sync "$WORK/hibp.bin"; }
 JAR=target/quarkus-app/quarkus-run.jar
 sync() { java -Xmx1g $JVM -jar "$JAR" mirror sync --upstream "$UPSTREAM" --concurrency "$CONCURRENCY" "$@"; }
 peer() { "$HIBP_DOWNLOAD" --testing --no-progress --parallel-max "$CONCURRENCY" --limit "$1" "$WORK/hibp.bin"; }
@@ -90,7 +85,7 @@ for round in $(seq "$ROUNDS"); do
   fi
 done
 JVM=-XX:TieredStopAtLevel=1
-fresh; sync --dir "$WORK/store" --only "00000-$LAST" > "$WORK/setup.log" 2>&1 || { echo "the refresh's store could not be made:" >&2; tail -5 "$WORK/setup.log" >&2; exit 1; }
+fresh; seconds sync --dir "$WORK/store" --only "00000-$LAST" > /dev/null # the store the refresh refreshes
 again=$(seconds sync --dir "$WORK/store" --only "00000-$LAST")
 cp "$WORK/last.log" "$WORK/again.log"
 wrk -t2 -c"$CONCURRENCY" -d10s -s bench/range.lua "$UPSTREAM" > "$WORK/wrk.txt"

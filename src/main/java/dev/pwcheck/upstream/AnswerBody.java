@@ -15,6 +15,19 @@ public interface AnswerBody {
         append(bytes, 0, bytes.length);
     }
 
+    /**
+     * Takes the next bytes off {@code in}, through {@code scratch} (a body that can, reads them straight into place).
+     *
+     * @return the bytes taken off {@code in}, as sent, or -1 at its end
+     */
+    default int readFrom(java.io.InputStream in, byte[] scratch) throws java.io.IOException {
+        int n = in.read(scratch, 0, scratch.length);
+        if (n > 0) {
+            append(scratch, 0, n);
+        }
+        return n;
+    }
+
     /** The answer ended: throws {@link UpstreamException} when the encoding says it was cut short. */
     void finish();
 
@@ -95,12 +108,11 @@ public interface AnswerBody {
         }
 
         /**
-         * Reads the next bytes from {@code in} straight into place (no copy in between), up to the cap. A full array
-         * grows only when a byte past it comes: an answer as long as it declared ends with no copy.
-         *
-         * @return the bytes read, or -1 at the end of {@code in}
+         * Reads the next bytes from {@code in} straight into place, up to the cap, with no copy through {@code scratch}.
+         * A full array grows only when a byte past it comes: an answer as long as it declared ends with no copy.
          */
-        public int readFrom(java.io.InputStream in) throws java.io.IOException {
+        @Override
+        public int readFrom(java.io.InputStream in, byte[] scratch) throws java.io.IOException {
             int room = Math.min(bytes.length, cap) - length;
             if (room > 0) {
                 int n = in.read(bytes, length, room);

@@ -67,18 +67,10 @@ final class AnswerReading {
         try {
             if (entity != null) {
                 InputStream in = entity.getContent();
-                if (body instanceof AnswerBody.PlainBody plain) {
-                    // Straight into the body's array: through the input buffer it was a second copy of every byte.
-                    for (int n; (n = plain.readFrom(in)) >= 0; ) {
-                        arrived.run();
-                        wire += n;
-                    }
-                } else {
-                    for (int n; (n = in.read(input, 0, input.length)) >= 0; ) {
-                        arrived.run();
-                        wire += n;
-                        body.append(input, 0, n);
-                    }
+                // A plain body is read straight into its array; a gzip one through the input buffer, then inflated.
+                for (int n; (n = body.readFrom(in, input)) >= 0; ) {
+                    arrived.run();
+                    wire += n;
                 }
             }
             body.finish();
